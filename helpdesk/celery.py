@@ -1,0 +1,11 @@
+"""The Celery application: ``celery -A helpdesk worker`` and ``celery -A helpdesk beat``."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,41 @@
+"""System checks that refuse an unsafe production start (DEBUG off)."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=False)
+def production_settings(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    errors = []
+    if not settings.SECRET_KEY:
+        errors.append(Error(
+            "SECRET_KEY is not set.",
+            hint="With DEBUG off, set the SECRET_KEY environment variable to a long random "
+                 "string (python -c 'import secrets; print(secrets.token_urlsafe(50))').",
+            id="helpdesk.E001",
+        ))
+    if "*" in settings.ALLOWED_HOSTS:
+        errors.append(Error(
+            "ALLOWED_HOSTS contains '*'.",
+            hint="With DEBUG off, list the host names the help desk is served under.",
+            id="helpdesk.E002",
+        ))
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    if backend.endswith("InMemoryChannelLayer"):
+        errors.append(Error(
+            "The in-memory channel layer is configured.",
+            hint="With DEBUG off, set REDIS_URL so websocket events reach every server "
+                 "process through channels-redis.",
+            id="helpdesk.E003",
+        ))
+    if settings.SITE_URL.startswith("http://") and not settings.SITE_URL.startswith(
+        ("http://127.0.0.1", "http://localhost")
+    ):
+        errors.append(Error(
+            "SITE_URL is not https.",
+            hint="Links in emails are built from SITE_URL; use the public https address.",
+            id="helpdesk.E004",
+        ))
+    return errors

@@ -1,0 +1,96 @@
+"""``/healthz``: the state of every configured part, as JSON.
+
+200 only when every configured part answers; 503 otherwise, naming the parts that did not.
+"""
+
+import asyncio
+import logging
+import time
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+TIMEOUT = 2.0
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"backend": connection.vendor}
+
+
+def _cache():
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+async def _layer_roundtrip(layer):
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), TIMEOUT)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned a different message")
+
+
+def _channel_layer():
+    layer = get_channel_layer()
+    async_to_sync(asyncio.wait_for)(_layer_roundtrip(layer), TIMEOUT)
+    return {"backend": type(layer).__name__}
+
+
+def _broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"backend": "eager", "note": "tasks run in process"}
+    from helpdesk.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=TIMEOUT)
+        conn.default_channel  # noqa: B018 - opens the channel, proving the broker answers
+    return {"backend": conn.transport_cls}
+
+
+CHECKS = {
+    "database": _database,
+    "cache": _cache,
+    "channel_layer": _channel_layer,
+    "broker": _broker,
+}
+
+
+def run_checks() -> tuple[bool, dict]:
+    results = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            detail = check()
+            results[name] = {"ok": True, **detail}
+        except Exception as exc:  # every failure is reported, none raised
+            logger.warning("healthz: %s failed: %s", name, exc)
+            healthy = False
+            results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return healthy, results
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, results = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": results},
+        status=200 if healthy else 503,
+    )

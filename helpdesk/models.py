@@ -1,0 +1,216 @@
+"""The conversation core: teams, conversations, messages, attachments, canned replies, ratings."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Language, Topic
+from orders.models import make_reference
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True,
+                                     verbose_name=_("members"),
+                                     limit_choices_to={"is_staff": True})
+    topics = models.JSONField(_("topics"), default=list, blank=True,
+                              help_text=_("Topics routed to this team; empty means any."))
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(models.TextChoices):
+    CHAT = "chat", _("Live chat")
+    EMAIL = "email", _("Email")
+    WEB = "web", _("Written request")
+    PHONE = "phone", _("Phone")
+
+
+class Status(models.TextChoices):
+    WAITING = "waiting", _("Waiting in queue")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Waiting for customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+def conversation_reference():
+    return make_reference("HD")
+
+
+class Conversation(models.Model):
+    reference = models.CharField(_("reference"), max_length=16, unique=True,
+                                 default=conversation_reference, editable=False)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="conversations", verbose_name=_("customer"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices,
+                               default=Channel.CHAT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.WAITING)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices,
+                             default=Topic.ORDERS)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
+                                                default=Priority.NORMAL)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
+                                default=Language.EN)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    order = models.ForeignKey("orders.Order", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="conversations", verbose_name=_("order"))
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="conversations", verbose_name=_("team"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="assigned_conversations",
+                                 verbose_name=_("agent"), limit_choices_to={"is_staff": True})
+    # Highest sequence number given to a message; messages take last_seq + 1 under a row lock.
+    last_seq = models.PositiveIntegerField(_("last sequence number"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "channel"], name="conv_status_channel_idx"),
+            models.Index(fields=["assignee", "status"], name="conv_assignee_status_idx"),
+            models.Index(fields=["customer", "-created_at"], name="conv_customer_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class AuthorRole(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("System")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    NOTE = "note", _("Internal note")
+    EVENT = "event", _("Event")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="messages", verbose_name=_("conversation"))
+    seq = models.PositiveIntegerField(_("sequence number"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", verbose_name=_("author"))
+    author_role = models.CharField(_("author role"), max_length=10, choices=AuthorRole.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices,
+                            default=MessageKind.MESSAGE)
+    body = models.TextField(_("text"), blank=True)
+    # The sender's idempotency key: resending with the same one never makes a second message.
+    client_id = models.CharField(_("client id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("sent"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(fields=["conversation", "author", "client_id"],
+                                    condition=~models.Q(client_id=""),
+                                    name="message_client_id_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.conversation_id}#{self.seq}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == MessageKind.NOTE
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments",
+                                verbose_name=_("message"))
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class CannedReply(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    shortcut = models.SlugField(_("shortcut"), max_length=40, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
+                                default=Language.EN)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="canned_replies", verbose_name=_("team"),
+                             help_text=_("Empty: available to every team."))
+    body = models.TextField(
+        _("text"),
+        help_text=_("Placeholders: {customer_name}, {order_number}, {estimated_delivery}, "
+                    "{agent_name}, {reference}."),
+    )
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class RatingSource(models.TextChoices):
+    CHAT = "chat", _("In the chat")
+    SURVEY = "survey", _("Survey email")
+
+
+class SatisfactionRating(models.Model):
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE,
+                                        related_name="rating", verbose_name=_("conversation"))
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=RatingSource.choices)
+    created_at = models.DateTimeField(_("rated"))
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
+                                              name="rating_score_1_to_5")]
+
+    def __str__(self):
+        return f"{self.conversation} {self.score}/5"

@@ -1,0 +1,113 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.services import REPO, free_port, wait_for_port
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Run Celery tasks in process unless a test asks for the real worker (``real_worker``)."""
+    from helpdesk.celery import app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "media")}},
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def database_url_for_subprocess() -> str:
+    """A URL that points another process at the database this test run uses."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+class AsgiServer:
+    """A real uvicorn process serving helpdesk.asgi against the test database."""
+
+    def __init__(self, extra_env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log_path = REPO / "var" / f"asgi-test-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> "AsgiServer":
+        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "DEBUG": "true",
+               "HELPDESK_READ_DOT_ENV": "false", **self.extra_env}
+        env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+        env["SITE_URL"] = self.url
+        self.log_path.parent.mkdir(exist_ok=True)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--ws-per-message-deflate", "false", "--lifespan", "on",
+             "--log-level", "warning"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        wait_for_port("127.0.0.1", self.port, timeout=30, process=self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+        self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """A real ASGI server on the test database (data must be committed: transactional tests)."""
+    server = AsgiServer().start()
+    yield server
+    server.stop()
