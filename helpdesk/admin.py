@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from helpdesk.models import (
-    Attachment,
-    CannedReply,
-    Conversation,
-    Message,
-    SatisfactionRating,
-    Team,
-)
+from helpdesk.models import Attachment, CannedReply, Conversation, Message, SatisfactionRating, Team
 
 
 @admin.register(Team)

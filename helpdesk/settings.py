@@ -96,7 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # A file-backed test database, so a real ASGI server started by the tests in another
     # process sees the same data; WAL and a busy timeout let the two processes share it.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-helpdesk.sqlite3")
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        VAR_DIR / f"{env.str('HELPDESK_TEST_DB_NAME', default='test_helpdesk')}.sqlite3"
+    )
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
@@ -104,6 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Concurrent test runs on one machine each set their own name.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        "HELPDESK_TEST_DB_NAME", default="test_helpdesk"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Celery broker, cache ---------------------------------------------

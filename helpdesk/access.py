@@ -1,0 +1,42 @@
+"""One way to get a conversation you will act on.
+
+``access_conversation`` raises ``NotFound`` for "missing" and "not yours" alike, so an id in a
+URL, a form or a websocket frame never tells one from the other.
+"""
+
+from django.db.models import Q, QuerySet
+
+from helpdesk.models import Conversation
+
+
+class NotFound(Exception):
+    """The object does not exist or the user may not see it (deliberately the same)."""
+
+
+def visible_conversations(*, user) -> QuerySet[Conversation]:
+    """The conversations ``user`` may see: their own as a customer; their teams' as an agent
+    (plus those assigned to them and those waiting for anyone); every one as a manager."""
+    qs = Conversation.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if not user.is_staff:
+        return qs.filter(customer=user)
+    if user.is_manager:
+        return qs
+    if user.is_agent:
+        return qs.filter(
+            Q(assignee=user) | Q(team__members=user) | Q(team__isnull=True, assignee__isnull=True)
+        ).distinct()
+    return qs.none()
+
+
+def access_conversation(*, user, reference: str, for_update: bool = False) -> Conversation:
+    qs = visible_conversations(user=user)
+    if for_update:
+        qs = Conversation.objects.select_for_update().filter(
+            pk__in=qs.values("pk")
+        )
+    try:
+        return qs.get(reference=reference)
+    except (Conversation.DoesNotExist, ValueError):
+        raise NotFound(reference) from None
