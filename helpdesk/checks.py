@@ -2,6 +2,15 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _secret_key_missing() -> bool:
+    # Django raises on reading an empty SECRET_KEY; the check turns that into a clear message.
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return True
 
 
 @register(Tags.security, deploy=False)
@@ -9,7 +18,7 @@ def production_settings(app_configs, **kwargs):
     if settings.DEBUG:
         return []
     errors = []
-    if not settings.SECRET_KEY:
+    if _secret_key_missing():
         errors.append(Error(
             "SECRET_KEY is not set.",
             hint="With DEBUG off, set the SECRET_KEY environment variable to a long random "
@@ -39,3 +48,12 @@ def production_settings(app_configs, **kwargs):
             id="helpdesk.E004",
         ))
     return errors
+
+
+def startup_refusals() -> list[str]:
+    """The production refusals as one line each, for the ASGI server's start-up to stop on.
+
+    ``manage.py check`` reports them too; this makes a server started directly (uvicorn, the
+    Procfile's ``web``) refuse to serve with an unsafe configuration as well.
+    """
+    return [f"({error.id}) {error.msg} {error.hint}" for error in production_settings(None)]

@@ -71,10 +71,19 @@ def stop() -> None:
 
 
 async def lifespan(scope, receive, send):
-    """ASGI lifespan handler: start and stop the in-process scheduler."""
+    """ASGI lifespan handler: refuse an unsafe start, start and stop the in-process scheduler."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            from helpdesk.checks import startup_refusals
+
+            refusals = startup_refusals()
+            if refusals:
+                # With DEBUG off an unsafe configuration never serves a request.
+                for refusal in refusals:
+                    logger.error("refusing to start: %s", refusal)
+                await send({"type": "lifespan.startup.failed", "message": " ".join(refusals)})
+                return
             await asyncio.to_thread(start)
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":

@@ -44,11 +44,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def redis_url() -> str:
-    """The Redis the suite may use: REDIS_URL, else the local default if it answers."""
+def redis_url(db: int | None = None) -> str:
+    """The Redis the suite may use: REDIS_URL, else the local default if it answers.
+
+    ``db`` picks another database number on the same server (an area's own, so that
+    concurrent runs and FLUSHDB-style clean-ups never meet).
+    """
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     parsed = urlparse(url)
-    return url if port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379) else ""
+    if not port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
+        return ""
+    if db is not None:
+        url = parsed._replace(path=f"/{db}").geturl()
+    return url
 
 
 def postgres_url() -> str:
