@@ -1,0 +1,35 @@
+"""Reads for the account pages, and the one way to get an address you will act on."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Address, CustomerProfile, User
+
+
+class NotFound(Exception):
+    """The object does not exist or the user may not see it (deliberately the same)."""
+
+
+def addresses_of(*, user: User) -> QuerySet[Address]:
+    """The user's own addresses, default first."""
+    if not user.is_authenticated:
+        return Address.objects.none()
+    return Address.objects.filter(user=user).order_by("-is_default", "id")
+
+
+def access_address(*, user: User, address_id, for_update: bool = False) -> Address:
+    """The address ``address_id`` if it belongs to ``user``; ``NotFound`` otherwise."""
+    qs = addresses_of(user=user)
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(pk=int(address_id))
+    except (Address.DoesNotExist, ValueError, TypeError):
+        raise NotFound(address_id) from None
+
+
+def customer_profile_of(*, user: User) -> CustomerProfile:
+    """The user's customer profile, or an unsaved one with the defaults if they have none."""
+    try:
+        return CustomerProfile.objects.get(user=user)
+    except CustomerProfile.DoesNotExist:
+        return CustomerProfile(user=user)

@@ -1,0 +1,34 @@
+"""Background work of the accounts app. Tasks take ids, load, and call one service."""
+
+import logging
+import smtplib
+from importlib import import_module
+
+from celery import shared_task
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
+)
+def send_password_reset_email(user_id: int) -> bool:
+    """Email a password-reset link to the user ``user_id`` if they are still active."""
+    from accounts.models import User
+    from accounts.services import password_reset_email_send
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        logger.info("password reset for user %s skipped: inactive or gone", user_id)
+        return False
+    password_reset_email_send(user=user)
+    return True
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Delete expired sessions (what ``manage.py clearsessions`` does), nightly from beat."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
