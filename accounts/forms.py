@@ -8,8 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
-from accounts.services import ADDRESS_FIELDS, NOTIFY_FIELDS, customer_profile_update
-
+from accounts.services import ADDRESS_FIELDS, NOTIFY_FIELDS
 
 DUPLICATE_EMAIL = _(
     "An account with this email address already exists. Log in or reset your password."
@@ -134,9 +133,6 @@ class ProfileForm(forms.Form):
     def initial_for(cls, *, user: User, profile) -> dict:
         return {"full_name": user.full_name, "phone": profile.phone, "language": user.language,
                 **{name: getattr(profile, name) for name in NOTIFY_FIELDS}}
-
-    def save(self, *, user: User):
-        return customer_profile_update(user=user, **self.cleaned_data)
 
 
 _PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,31}$")

@@ -146,11 +146,18 @@ def password_reset_email_send(*, user: User) -> None:
 
 # --- Addresses --------------------------------------------------------------------------------
 
+def _lock_addresses_of(user_id: int) -> None:
+    """Serialize writes to one user's addresses by locking the user's row.
+
+    One lock on the parent (rather than on each address row, which concurrent callers could
+    take in different orders and deadlock) also covers addresses that do not exist yet.
+    """
+    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk"))
+
 @transaction.atomic
 def address_create(*, user: User, **fields: str) -> Address:
     """Add an address; a customer's first address becomes their default."""
-    # Lock the user's row so two first addresses created at once cannot both be default.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    _lock_addresses_of(user.pk)
     has_default = Address.objects.filter(user=user, is_default=True).exists()
     address = Address(user=user, is_default=not has_default,
                       **{k: v for k, v in fields.items() if k in ADDRESS_FIELDS})
@@ -174,10 +181,10 @@ def address_update(*, address: Address, **fields: str) -> Address:
 def address_set_default(*, address: Address) -> Address:
     """Make ``address`` its owner's only default address.
 
-    The owner's address rows are locked first, then the old default is cleared before the new
+    The owner's addresses are locked first, then the old default is cleared before the new
     one is set, so the ``one_default_address`` constraint holds at every statement.
     """
-    list(Address.objects.select_for_update().filter(user_id=address.user_id).values_list("pk"))
+    _lock_addresses_of(address.user_id)
     Address.objects.filter(user_id=address.user_id, is_default=True).exclude(
         pk=address.pk).update(is_default=False)
     Address.objects.filter(pk=address.pk).update(is_default=True)
@@ -189,7 +196,7 @@ def address_set_default(*, address: Address) -> Address:
 def address_delete(*, address: Address) -> None:
     """Delete an address; if it was the default, the oldest remaining one takes its place."""
     user_id, was_default = address.user_id, address.is_default
-    list(Address.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
+    _lock_addresses_of(user_id)
     address.delete()
     if was_default:
         successor = Address.objects.filter(user_id=user_id).order_by("id").first()

@@ -16,8 +16,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import (DUPLICATE_EMAIL, AddressForm, LoginForm, PasswordChangeForm, PasswordResetForm,
-                            ProfileForm, SetPasswordForm, SignUpForm)
+from accounts.forms import (
+    DUPLICATE_EMAIL,
+    AddressForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignUpForm,
+)
 
 # Sign-up logs the new customer in with the model backend (axes only guards password checks).
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -143,7 +151,7 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            form.save(user=request.user)
+            services.customer_profile_update(user=request.user, **form.cleaned_data)
             translation.activate(request.user.language)
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
