@@ -58,3 +58,19 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
     list_filter = ["score", "source"]
     raw_id_fields = ["conversation"]
     show_full_result_count = False
+
+
+# --- Contact us: business hours and holidays ------------------------------------------------
+from helpdesk.models import BusinessHours, Holiday  # noqa: E402
+
+
+@admin.register(BusinessHours)
+class BusinessHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "opens_at", "closes_at"]
+    ordering = ["weekday"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

@@ -266,6 +266,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Tests that need PostgreSQL, Redis or Chromium skip without them unless this is set (CI).
 HELPDESK_REQUIRE_SERVICES = env.bool("HELPDESK_REQUIRE_SERVICES", default=False)
 
+# Returns: the window after delivery, the fee when the customer simply changed their mind
+# (returns of damaged, defective or wrong items are free), where parcels go, how long it takes.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+RETURN_CHANGED_MIND_FEE = env.str("RETURN_CHANGED_MIND_FEE", default="199.00")
+RETURN_ADDRESS = env.str(
+    "RETURN_ADDRESS", default="Returns centre, 12 Warehouse Street, Podolsk, 142100, Russia"
+)
+RETURN_PROCESSING_DAYS = env.int("RETURN_PROCESSING_DAYS", default=7)
+RETURN_PHOTO_MAX_COUNT = 5
+RETURN_PHOTO_MAX_BYTES = env.int("RETURN_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+RETURN_PHOTO_MAX_PIXELS = env.int("RETURN_PHOTO_MAX_PIXELS", default=25_000_000)
+
+# Contact us: business hours and holidays are set in the admin, in this time zone.
+SUPPORT_TIME_ZONE = env.str("SUPPORT_TIME_ZONE", default="Europe/Moscow")
+SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+7 800 555-35-35")
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.com")
+SUPPORT_EMAIL_RESPONSE_DAYS = (1, 2)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from helpdesk import healthz, views
+from helpdesk import healthz, views, views_contact, views_report
 
 admin.site.site_header = "Help desk"
 admin.site.site_title = "Help desk"
@@ -12,4 +12,10 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("contact/", views_contact.contact, name="contact"),
+    path("orders/<str:number>/report-problem/", views_report.report_problem,
+         name="report_problem"),
+    path("orders/<str:number>/report-problem/<str:reference>/", views_report.report_problem_sent,
+         name="report_problem_sent"),
+    path("", include("orders.urls")),  # /orders/ and /returns/
 ]

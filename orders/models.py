@@ -169,6 +169,9 @@ class ReturnRequest(models.Model):
     description = models.TextField(_("description"), blank=True)
     refund_amount = models.DecimalField(_("refund amount"), max_digits=12, decimal_places=2,
                                         default=0)
+    # What the customer pays for the return (zero unless it is their own choice); fixed when
+    # the request is made, so a later change of the tariff does not touch open requests.
+    fee = models.DecimalField(_("return fee"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -216,3 +219,35 @@ class ReturnEvent(models.Model):
 
     def __str__(self):
         return f"{self.return_request} {self.status}"
+
+
+def return_photo_path(instance, filename):
+    """A random name: nothing of what the customer called the file reaches the disk."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"returns/{secrets.token_hex(4)}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo attached to a return, already checked and re-encoded (see orders.photos)."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE,
+                                       related_name="photos", verbose_name=_("return request"))
+    file = models.FileField(_("file"), upload_to=return_photo_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=20)
+    size = models.PositiveIntegerField(_("size"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.return_request} #{self.pk}"
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+            self.content_type, "bin")

@@ -1,0 +1,120 @@
+"""Which support channels are available right now, for "Contact us" and the pre-chat form.
+
+Chat is open around the clock whenever an agent is online. The phone line follows the
+business hours and holidays set in the admin, in settings.SUPPORT_TIME_ZONE. Email is always
+open; its promised answer counts business days (weekdays with business hours, holidays
+excluded; with no hours set at all, Monday to Friday).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import AgentProfile, AgentStatus
+from helpdesk.models import BusinessHours, Channel, Holiday
+
+LOOKAHEAD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: int
+    label: str
+    opens_at: time | None
+    closes_at: time | None
+
+
+@dataclass(frozen=True)
+class SupportAvailability:
+    now: datetime  # in the support time zone
+    time_zone: str
+    agents_online: int
+    phone_number: str
+    phone_open: bool
+    phone_hours_today: DayHours | None
+    phone_next_open: datetime | None
+    holiday_today: Holiday | None
+    email_address: str
+    email_response_days: tuple[int, int]
+    email_answer_by: date
+    week: list[DayHours] = field(default_factory=list)
+    upcoming_holidays: list[Holiday] = field(default_factory=list)
+
+    @property
+    def chat_available(self) -> bool:
+        return self.agents_online > 0
+
+    @property
+    def preferred_channel(self) -> str:
+        """Live chat when someone can take it now, otherwise a written request."""
+        return Channel.CHAT if self.chat_available else Channel.WEB
+
+
+def support_time_zone() -> ZoneInfo:
+    return ZoneInfo(getattr(settings, "SUPPORT_TIME_ZONE", None) or settings.TIME_ZONE)
+
+
+def online_agent_count() -> int:
+    return AgentProfile.objects.filter(
+        status=AgentStatus.ONLINE, user__is_active=True, user__is_staff=True
+    ).count()
+
+
+def support_availability(now: datetime | None = None) -> SupportAvailability:
+    """The state of every channel at ``now`` (an aware datetime; default: the current time).
+
+    Three queries: online agents, business hours, holidays in the next weeks.
+    """
+    tz = support_time_zone()
+    local = timezone.localtime(now or timezone.now(), tz)
+    today = local.date()
+    hours = {row.weekday: row for row in BusinessHours.objects.all()}
+    holidays = {h.date: h for h in Holiday.objects.filter(
+        date__gte=today, date__lte=today + timedelta(days=LOOKAHEAD_DAYS))}
+    labels = dict(BusinessHours._meta.get_field("weekday").choices)
+    week = [DayHours(d, str(labels[d]), hours[d].opens_at if d in hours else None,
+                     hours[d].closes_at if d in hours else None) for d in range(7)]
+
+    def hours_on(day: date) -> DayHours | None:
+        row = week[day.weekday()]
+        if day in holidays or row.opens_at is None:
+            return None
+        return row
+
+    today_hours = hours_on(today)
+    phone_open = bool(today_hours and today_hours.opens_at <= local.time() < today_hours.closes_at)
+    next_open = None
+    if not phone_open:
+        for offset in range(LOOKAHEAD_DAYS + 1):
+            day = today + timedelta(days=offset)
+            row = hours_on(day)
+            if row is None:
+                continue
+            start = datetime.combine(day, row.opens_at, tzinfo=tz)
+            if start > local:
+                next_open = start
+                break
+
+    def is_business_day(day: date) -> bool:
+        if day in holidays:
+            return False
+        return week[day.weekday()].opens_at is not None if hours else day.weekday() < 5
+
+    low, high = getattr(settings, "SUPPORT_EMAIL_RESPONSE_DAYS", (1, 2))
+    answer_by, counted = today, 0
+    while counted < high and answer_by < today + timedelta(days=LOOKAHEAD_DAYS):
+        answer_by += timedelta(days=1)
+        if is_business_day(answer_by):
+            counted += 1
+
+    return SupportAvailability(
+        now=local, time_zone=str(tz), agents_online=online_agent_count(),
+        phone_number=settings.SUPPORT_PHONE, phone_open=phone_open,
+        phone_hours_today=today_hours, phone_next_open=next_open,
+        holiday_today=holidays.get(today), email_address=settings.SUPPORT_EMAIL,
+        email_response_days=(low, high), email_answer_by=answer_by, week=week,
+        upcoming_holidays=sorted(holidays.values(), key=lambda h: h.date),
+    )

@@ -1,0 +1,77 @@
+"""Report a problem with an order: a short form on the order, then the request's reference.
+
+It lives in helpdesk because it opens a conversation (orders never imports helpdesk); the
+order page links here by URL.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.access import NotFound as ConversationNotFound
+from helpdesk.access import access_conversation
+from helpdesk.models import Channel
+from helpdesk.services.conversations import MAX_BODY_LENGTH
+from helpdesk.services.order_problems import OrderProblem, order_problem_report
+from orders.access import NotFound as OrderNotFound
+from orders.access import access_order
+
+
+class ReportProblemForm(forms.Form):
+    problem = forms.ChoiceField(label=_("What went wrong?"), choices=OrderProblem.choices,
+                                widget=forms.RadioSelect)
+    description = forms.CharField(
+        label=_("Tell us more"), max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened, and what would you like us to do?"),
+    )
+    # Only a written request for now; the live chat offers "chat now" from this same form.
+    channel = forms.ChoiceField(choices=[(Channel.WEB, Channel.WEB.label)], initial=Channel.WEB,
+                                widget=forms.HiddenInput)
+
+
+def _own_order(request, number):
+    try:
+        order = access_order(user=request.user, number=number)
+    except OrderNotFound:
+        raise Http404 from None
+    if order.customer_id != request.user.pk:
+        raise Http404
+    return order
+
+
+@login_required
+def report_problem(request, number):
+    order = _own_order(request, number)
+    initial = {"problem": request.GET.get("problem")} if request.GET.get(
+        "problem") in OrderProblem.values else {}
+    form = ReportProblemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = order_problem_report(
+                customer=request.user, order=order, problem=form.cleaned_data["problem"],
+                description=form.cleaned_data["description"],
+                channel=form.cleaned_data["channel"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("report_problem_sent", number=order.number,
+                            reference=conversation.reference)
+    return render(request, "orders/report_problem.html", {"order": order, "form": form})
+
+
+@login_required
+def report_problem_sent(request, number, reference):
+    try:
+        conversation = access_conversation(user=request.user, reference=reference)
+    except ConversationNotFound:
+        raise Http404 from None
+    if conversation.order is None or conversation.order.number != number:
+        raise Http404
+    return render(request, "orders/report_problem_sent.html",
+                  {"conversation": conversation, "order": conversation.order})
