@@ -233,3 +233,22 @@ def test_password_change_without_csrf_token_is_forbidden(customer):
     assert response.status_code == 403
     customer.refresh_from_db()
     assert customer.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["accounts:password_reset", "accounts:password_reset_done",
+                                  "accounts:password_reset_complete", "accounts:login",
+                                  "accounts:signup"])
+def test_public_account_pages_render_for_visitors(client, name):
+    response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert '<html lang="ru">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reset_email_reads_as_a_letter_with_the_link(customer, django_capture_on_commit_callbacks):
+    request_reset(Client(), customer.email, django_capture_on_commit_callbacks)
+    body = mail.outbox[0].body
+    assert body.startswith("Hello Olga,")
+    assert reset_link(mail.outbox[0]) in body
+    assert "&amp;" not in body and "&#x27;" not in body  # plain text, not HTML-escaped
