@@ -1,8 +1,12 @@
+import html
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.accounts.html import form_errors
 from tests.factories import PASSWORD, CustomerFactory, ManagerFactory
@@ -79,6 +83,9 @@ def test_after_the_failure_limit_even_the_right_password_is_refused_with_the_loc
     assert '<html lang="ru">' in page
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
     assert 'role="alert"' in page
+    # The message comes from the Russian catalog (whatever it holds once drafts are merged).
+    with translation.override("ru"):
+        assert html.escape(gettext("Too many failed logins")) in page
 
 
 @pytest.mark.django_db
