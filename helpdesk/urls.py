@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),
     path("orders/<str:number>/report-problem/", views_report.report_problem,
          name="report_problem"),
