@@ -1,5 +1,7 @@
 """The account journey in a real browser against a real ASGI server."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from accounts.models import User
@@ -10,23 +12,34 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture
-def page():
-    require(chromium_available(), f"needs Chromium at {CHROMIUM}")
+@contextmanager
+def russian_browser_page():
+    """A page in headless Chromium. Playwright's sync API runs an event loop in this thread,
+    so the ORM may be used only after the block ends."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ru-RU")
-        yield context.new_page()
-        browser.close()
+        try:
+            yield browser.new_context(locale="ru-RU").new_page()
+        finally:
+            browser.close()
 
 
 @pytest.mark.e2e
 def test_visitor_signs_up_in_russian_fixes_a_password_mismatch_and_reaches_my_account(
-    asgi_server, page,
+    asgi_server,
 ):
-    page.goto(f"{asgi_server.url}/")
+    require(chromium_available(), f"needs Chromium at {CHROMIUM}")
+    with russian_browser_page() as page:
+        signup_in_browser(page, asgi_server.url)
+
+    user = User.objects.get(email="nina@example.com")
+    assert user.language == "ru" and user.has_role("customer")
+
+
+def signup_in_browser(page, base_url: str) -> None:
+    page.goto(f"{base_url}/")
     page.get_by_test_id("nav-signup").click()
 
     page.fill("#id_email", "nina@example.com")
@@ -45,8 +58,6 @@ def test_visitor_signs_up_in_russian_fixes_a_password_mismatch_and_reaches_my_ac
     page.fill("#id_password2", PASSWORD)
     page.click("form[data-testid=signup-form] button[type=submit]")
 
-    page.wait_for_url(f"{asgi_server.url}/accounts/")
+    page.wait_for_url(f"{base_url}/accounts/")
     assert page.get_by_test_id("whoami").inner_text() == "Nina Orlova"
     assert page.locator("html").get_attribute("lang") == "ru"
-    user = User.objects.get(email="nina@example.com")
-    assert user.language == "ru" and user.has_role("customer")
