@@ -97,6 +97,10 @@ class ReturnPhotoInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Photos belong to the return: whoever may see the return sees its photos.
+        return request.user.has_perm("orders.view_returnrequest")
+
     @admin.display(description=_("photo"))
     def preview(self, obj):
         url = reverse("orders:return_photo", args=[obj.return_request.reference, obj.pk])

@@ -4,11 +4,25 @@ Keep one section per app, in dependency order (accounts, orders, faq, helpdesk).
 factory takes ``password`` (default ``PASSWORD``) and stores it hashed.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.choices import Language, Role
 from accounts.models import Address, AgentProfile, CustomerProfile, User
+from orders.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+    ProductCategory,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+)
 
 PASSWORD = "Tr0ub4dor&3-horse"  # passes every configured password validator
 
@@ -105,3 +119,63 @@ class AddressFactory(factory.django.DjangoModelFactory):
     postal_code = "125009"
     country = "RU"
     is_default = False
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order placed a week ago, paid, not yet shipped; ``DeliveredOrderFactory`` for one
+    that arrived. Add items with ``OrderItemFactory(order=...)``."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"{70000000 + n}")
+    customer = factory.SubFactory(CustomerFactory)
+    status = OrderStatus.PROCESSING
+    payment_status = PaymentStatus.PAID
+    payment_method = "Card"
+    currency = "RUB"
+    total = Decimal("0.00")
+    shipping_address = "1 Tverskaya Street, Moscow, 125009"
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+
+
+class DeliveredOrderFactory(OrderFactory):
+    status = OrderStatus.DELIVERED
+    delivered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+
+
+class OrderItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderItem
+
+    order = factory.SubFactory(OrderFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    category = ProductCategory.HOME
+    quantity = 1
+    unit_price = Decimal("1000.00")
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shipment
+
+    order = factory.SubFactory(OrderFactory)
+    carrier = "Boxberry"
+    tracking_number = factory.Sequence(lambda n: f"BB{n:010d}RU")
+    status = ShipmentStatus.IN_TRANSIT
+    shipped_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=5))
+    estimated_delivery = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=2))
+
+
+class TrackingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrackingEvent
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=4))
+    location = "Moscow sorting centre"
+    status = ShipmentStatus.IN_TRANSIT
+    description = "Arrived at the sorting centre"
