@@ -17,12 +17,19 @@ from tests.services import REPO, redis_url, require
 REDIS_DB = 4  # this area's own Redis database
 
 
+@pytest.fixture
+def not_eager():
+    """On the embedded default this process's app is eager; the producer here must not be."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.mark.real_worker
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_a_task_sent_through_the_broker(tmp_path, monkeypatch):
-    # On the embedded default this process's app is eager; the producer here is not.
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+def test_a_real_worker_runs_a_task_sent_through_the_broker(tmp_path, not_eager):
     url = redis_url(db=REDIS_DB)
     require(bool(url), "Redis is needed for a real Celery broker")
     now = timezone.now()
