@@ -8,3 +8,19 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from helpdesk import checks  # noqa: F401 - registers the system checks
+
+        self._connect_chat_signals()
+
+    def _connect_chat_signals(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import m2m_changed, post_save
+
+        from helpdesk import signals
+
+        user_model = get_user_model()
+        user_logged_out.connect(signals.on_logged_out, dispatch_uid="helpdesk_chat_logout")
+        post_save.connect(signals.on_user_saved, sender=user_model,
+                          dispatch_uid="helpdesk_chat_user_saved")
+        m2m_changed.connect(signals.on_groups_changed, sender=user_model.groups.through,
+                            dispatch_uid="helpdesk_chat_groups_changed")

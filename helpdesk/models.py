@@ -122,6 +122,9 @@ class Message(models.Model):
     body = models.TextField(_("text"), blank=True)
     # The sender's idempotency key: resending with the same one never makes a second message.
     client_id = models.CharField(_("client id"), max_length=64, blank=True)
+    # For kind=event: what happened ("assigned", "transferred", "resolved", ...); the body then
+    # holds the name it is about and clients show a translated sentence.
+    event = models.CharField(_("event"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("sent"))
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -260,3 +263,48 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+# --- Live chat: presence and read receipts -------------------------------------------------------
+
+
+class AgentPresence(models.Model):
+    """When an agent's console last proved it is connected (refreshed by its websocket).
+
+    ``AgentProfile.status`` says what the agent wants (online, away, offline); presence says
+    whether a console is actually there. Assignment needs both.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="presence",
+                                verbose_name=_("agent"))
+    last_seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("agent presence")
+        verbose_name_plural = _("agent presences")
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReadReceipt(models.Model):
+    """How far one participant has read a conversation (the highest sequence number seen)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="read_receipts",
+                                     verbose_name=_("conversation"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("reader"))
+    role = models.CharField(_("role"), max_length=10, choices=AuthorRole.choices)
+    seq = models.PositiveIntegerField(_("read up to"), default=0)
+    read_at = models.DateTimeField(_("read"))
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"],
+                                               name="read_receipt_unique")]
+
+    def __str__(self):
+        return f"{self.conversation_id}: {self.user_id} read {self.seq}"

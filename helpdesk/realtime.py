@@ -43,3 +43,62 @@ def _send(group: str, event: dict) -> None:
 def broadcast_on_commit(group: str, event: dict) -> None:
     """Send ``event`` to ``group`` once the current transaction commits."""
     transaction.on_commit(lambda: _send(group, event))
+
+
+# Customers whose chat is waiting listen here to recompute their place in the queue.
+QUEUE_GROUP = "queue"
+
+
+def conversation_event(conversation_id: int, kind: str, **data) -> None:
+    """Tell everyone in a conversation that ``kind`` happened (after commit).
+
+    ``kind`` is one of ``message``, ``typing``, ``read``, ``state``: the consumers' handlers
+    ``conversation_<kind>``. Events carry ids only; consumers load what they show from the
+    database and check visibility there.
+    """
+    broadcast_on_commit(
+        conversation_group(conversation_id),
+        {"type": f"conversation.{kind}", "conversation": conversation_id, **data},
+    )
+
+
+def send_now(group: str, event: dict) -> None:
+    """Send ``event`` immediately (for ephemeral events that change no data: typing)."""
+    _send(group, event)
+
+
+async def asend(group: str, event: dict) -> None:
+    """``send_now`` for async callers (consumers)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, event)
+    except Exception:
+        logger.warning("broadcast to %s failed", group, exc_info=True)
+
+
+def inbox_changed() -> None:
+    """Agents' inbox counts changed (after commit)."""
+    broadcast_on_commit(AGENTS_GROUP, {"type": "inbox.changed"})
+
+
+def queue_changed() -> None:
+    """Someone joined or left the chat queue (after commit)."""
+    broadcast_on_commit(QUEUE_GROUP, {"type": "queue.changed"})
+
+
+def user_recheck(user_id: int) -> None:
+    """Ask every socket of ``user_id`` to re-validate its session and role now (after commit).
+
+    Sent on logout, password change, deactivation and role changes; the sockets' periodic
+    check closes them anyway within CHAT_RECHECK_SECONDS if this hint is lost.
+    """
+    broadcast_on_commit(user_group(user_id), {"type": "user.recheck"})
+
+
+def user_session_ended(user_id: int, session_key: str | None) -> None:
+    """Close the sockets opened with ``session_key`` now (logout). Sent at once, not after
+    commit: the session is flushed right after the logout signal."""
+    if session_key:
+        send_now(user_group(user_id), {"type": "user.session_ended", "session_key": session_key})

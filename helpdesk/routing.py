@@ -6,4 +6,5 @@ from helpdesk import consumers
 
 websocket_urlpatterns = [
     path("ws/ping/", consumers.PingConsumer.as_asgi()),
+    path("ws/chat/", consumers.ChatConsumer.as_asgi()),
 ]

@@ -286,6 +286,24 @@ SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+7 800 555-35-35")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.com")
 SUPPORT_EMAIL_RESPONSE_DAYS = (1, 2)
 
+# --- Live chat (docs/protocol.md) ----------------------------------------------------------
+# Sockets send a heartbeat with the latest sequence numbers, and re-check their session, the
+# user and the agent role, every CHAT_HEARTBEAT_SECONDS (so a logout, password change,
+# deactivation or lost role closes them within that time even if the broadcast is lost).
+CHAT_HEARTBEAT_SECONDS = env.float("CHAT_HEARTBEAT_SECONDS", default=25.0)
+CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=16 * 1024)
+CHAT_MAX_CONNECTIONS_PER_USER = env.int("CHAT_MAX_CONNECTIONS_PER_USER", default=8)
+# Messages (and notes) per user per window, over all of their sockets.
+CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
+CHAT_RATE_WINDOW_SECONDS = env.int("CHAT_RATE_WINDOW_SECONDS", default=10)
+# An agent counts as present when their console was seen within this time; their chats
+# return to the queue after CHAT_DISCONNECT_GRACE_SECONDS without a console.
+CHAT_PRESENCE_TIMEOUT_SECONDS = env.int("CHAT_PRESENCE_TIMEOUT_SECONDS", default=90)
+CHAT_DISCONNECT_GRACE_SECONDS = env.int("CHAT_DISCONNECT_GRACE_SECONDS", default=180)
+CHAT_DEFAULT_HANDLING_SECONDS = env.int("CHAT_DEFAULT_HANDLING_SECONDS", default=360)
+CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

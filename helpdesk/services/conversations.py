@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Topic
 from helpdesk import realtime
@@ -25,8 +26,34 @@ class Posted:
     created: bool
 
 
-def message_payload(message: Message) -> dict:
-    """The public form of a message, as clients receive it (never for internal notes)."""
+# What a client shows for a message of kind "event" (the body holds the name it is about).
+EVENT_TEXTS = {
+    "assigned": gettext_lazy("%(name)s joined the chat."),
+    "transferred": gettext_lazy("The chat was passed to %(name)s."),
+    "requeued": gettext_lazy("Your chat is back in the queue: the next free agent will answer."),
+    "resolved": gettext_lazy("The chat was marked as resolved."),
+    "reopened": gettext_lazy("The conversation was reopened."),
+}
+
+
+def event_text(event: str, name: str) -> str:
+    template = EVENT_TEXTS.get(event)
+    return str(template) % {"name": name} if template is not None else name
+
+
+def message_payload(message: Message, attachments: list | None = None) -> dict:
+    """The public form of a message, as clients receive it.
+
+    Callers never pass internal notes to a customer (``selectors.messages_visible_to``).
+    ``attachments`` defaults to ``message.attachments.all()`` (prefetch it in loops).
+    """
+    from django.urls import reverse
+
+    if attachments is None:
+        attachments = list(message.attachments.all()) if message.pk else []
+    body = message.body
+    if message.kind == MessageKind.EVENT and message.event:
+        body = event_text(message.event, message.body)
     return {
         "id": message.pk,
         "seq": message.seq,
@@ -34,9 +61,16 @@ def message_payload(message: Message) -> dict:
         "author_role": message.author_role,
         "author_name": message.author.get_short_name() if message.author else "",
         "kind": message.kind,
-        "body": message.body,
+        "event": message.event,
+        "body": body,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
+        "attachments": [
+            {"id": a.pk, "name": a.original_name, "content_type": a.content_type,
+             "size": a.size, "width": a.width, "height": a.height,
+             "url": reverse("chat:attachment", args=[a.pk])}
+            for a in attachments
+        ],
     }
 
 
@@ -59,6 +93,7 @@ def message_post(
     kind: str = MessageKind.MESSAGE,
     client_id: str = "",
     allow_empty: bool = False,
+    event: str = "",
 ) -> Posted:
     """Add a message to ``conversation``; broadcast it after commit.
 
@@ -88,14 +123,11 @@ def message_post(
             conv.save(update_fields=fields)
             message = Message.objects.create(
                 conversation=conv, seq=conv.last_seq, author=author, author_role=author_role,
-                kind=kind, body=body, client_id=client_id, created_at=now,
+                kind=kind, body=body, client_id=client_id, created_at=now, event=event,
             )
             message.conversation = conv
-            realtime.broadcast_on_commit(
-                realtime.conversation_group(conv.pk),
-                {"type": "conversation.message", "seq": message.seq, "id": message.pk,
-                 "internal": kind == MessageKind.NOTE},
-            )
+            realtime.conversation_event(conv.pk, "message", seq=message.seq, id=message.pk,
+                                        internal=kind == MessageKind.NOTE)
             return Posted(message, True)
     except IntegrityError:
         # A concurrent post with the same client id won the race: return its message.
@@ -144,4 +176,218 @@ def conversation_open(
         )
         message_post(conversation=conversation, author=customer,
                      author_role=AuthorRole.CUSTOMER, body=description, client_id=client_id)
+        if channel == Channel.CHAT:
+            _queue_changed_on_commit()
+        realtime.inbox_changed()
     return conversation
+
+
+# --- Live chat ------------------------------------------------------------------------------
+
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+def _queue_changed_on_commit() -> None:
+    """The waiting set changed: tell the waiting customers and try to assign (after commit)."""
+    from helpdesk import tasks
+
+    realtime.queue_changed()
+    tasks.chat_assign.delay_on_commit()
+
+
+def event_post(*, conversation: Conversation, event: str, name: str = "") -> Posted:
+    """Record a system event ("assigned", "resolved", ...) in the conversation's timeline."""
+    return message_post(conversation=conversation, author=None, author_role=AuthorRole.SYSTEM,
+                        body=name, kind=MessageKind.EVENT, event=event, allow_empty=True)
+
+
+def chat_message_send(
+    *,
+    conversation: Conversation,
+    user,
+    as_agent: bool,
+    body: str,
+    client_id: str,
+    internal: bool = False,
+    allow_empty: bool = False,
+) -> Posted:
+    """Post a message (or, for agents, an internal note) from the chat.
+
+    The caller got ``conversation`` from ``access_conversation`` for ``user``. A customer's
+    message to a resolved chat is refused; an agent's reply to an unassigned waiting chat
+    takes it. Resending with the same ``client_id`` returns the first message.
+    """
+    if internal and not as_agent:
+        raise ValidationError(_("Only agents can write internal notes."), code="forbidden")
+    if client_id:
+        existing = Message.objects.filter(conversation=conversation, author=user,
+                                          client_id=client_id[:64]).first()
+        if existing is not None:
+            return Posted(existing, False)
+    if conversation.status in CLOSED_STATUSES and not internal:
+        raise ValidationError(_("This conversation is closed. Start a new one if you need help."),
+                              code="closed")
+    posted = message_post(
+        conversation=conversation, author=user,
+        author_role=AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER, body=body,
+        kind=MessageKind.NOTE if internal else MessageKind.MESSAGE, client_id=client_id,
+        allow_empty=allow_empty,
+    )
+    if posted.created and not internal:
+        if as_agent and conversation.status == Status.WAITING and conversation.assignee_id is None:
+            from helpdesk.services.assignment import conversation_assign
+
+            conversation_assign(conversation=conversation, agent=user)
+        elif not as_agent and conversation.status == Status.PENDING:
+            _status_set(conversation, Status.OPEN)
+    return posted
+
+
+def note_add(*, conversation: Conversation, agent, body: str, client_id: str = "") -> Posted:
+    """An internal note: agents see it, the customer never does (socket, page, email, export)."""
+    return chat_message_send(conversation=conversation, user=agent, as_agent=True, body=body,
+                             client_id=client_id, internal=True)
+
+
+def _status_set(conversation: Conversation, status: str) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(status=status, updated_at=timezone.now())
+    conversation.status = status
+    realtime.conversation_event(conversation.pk, "state")
+    realtime.inbox_changed()
+
+
+def conversation_read(*, conversation: Conversation, user, as_agent: bool, seq: int) -> int:
+    """Record that ``user`` has read ``conversation`` up to ``seq``; return the stored mark.
+
+    Marks only move forward; the other side's messages up to ``seq`` get ``read_at``.
+    Broadcasts a read receipt when the mark moved.
+    """
+    from helpdesk.models import ReadReceipt
+
+    seq = max(0, min(int(seq), conversation.last_seq))
+    role = AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER
+    now = timezone.now()
+    with transaction.atomic():
+        receipt, _created = ReadReceipt.objects.select_for_update().get_or_create(
+            conversation=conversation, user=user,
+            defaults={"role": role, "seq": 0, "read_at": now},
+        )
+        if seq <= receipt.seq:
+            return receipt.seq
+        receipt.seq, receipt.read_at = seq, now
+        receipt.save(update_fields=["seq", "read_at"])
+        others = (AuthorRole.CUSTOMER,) if as_agent else (AuthorRole.AGENT,)
+        Message.objects.filter(
+            conversation=conversation, seq__lte=seq, read_at__isnull=True,
+            author_role__in=others, kind=MessageKind.MESSAGE,
+        ).update(read_at=now)
+        realtime.conversation_event(conversation.pk, "read", role=role, seq=seq,
+                                    user_id=user.pk)
+    return seq
+
+
+def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
+    """Mark the conversation resolved; the customer is asked for a rating and gets the
+    transcript by email (chats)."""
+    from helpdesk import tasks
+
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.status in CLOSED_STATUSES:
+            return conv
+        was_waiting = conv.status == Status.WAITING
+        conv.status = Status.RESOLVED
+        conv.resolved_at = timezone.now()
+        conv.save(update_fields=["status", "resolved_at", "updated_at"])
+        event_post(conversation=conv, event="resolved")
+        realtime.conversation_event(conv.pk, "state")
+        realtime.inbox_changed()
+        if was_waiting:
+            realtime.queue_changed()
+        if conv.channel == Channel.CHAT:
+            tasks.chat_transcript_send.delay_on_commit(conv.pk)
+            # A slot is free: someone waiting may get this agent now.
+            tasks.chat_assign.delay_on_commit()
+    return conv
+
+
+def conversation_rate(*, conversation: Conversation, customer, score: int, comment: str = ""):
+    """The customer's 1-5 rating of a resolved chat (a second rating replaces the first)."""
+    from helpdesk.models import RatingSource, SatisfactionRating
+
+    if conversation.customer_id != customer.pk:
+        raise ValidationError(_("Only the customer can rate this conversation."), code="forbidden")
+    if conversation.status not in CLOSED_STATUSES:
+        raise ValidationError(_("You can rate the conversation once it is resolved."),
+                              code="not_resolved")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+    comment = (comment or "").strip()[:MAX_BODY_LENGTH]
+    rating, _created = SatisfactionRating.objects.update_or_create(
+        conversation=conversation,
+        defaults={"score": score, "comment": comment, "source": RatingSource.CHAT,
+                  "created_at": timezone.now()},
+    )
+    return rating
+
+
+def conversation_update(*, conversation: Conversation, by, topic: str | None = None,
+                        priority: int | None = None) -> Conversation:
+    """Set the topic and/or priority (agents)."""
+    from helpdesk.models import Priority
+
+    fields = []
+    if topic is not None:
+        if topic not in Topic.values:
+            raise ValidationError({"topic": _("Choose a topic from the list.")})
+        conversation.topic = topic
+        fields.append("topic")
+    if priority is not None:
+        if int(priority) not in Priority.values:
+            raise ValidationError({"priority": _("Choose a priority from the list.")})
+        conversation.priority = int(priority)
+        fields.append("priority")
+    if fields:
+        conversation.save(update_fields=[*fields, "updated_at"])
+        realtime.conversation_event(conversation.pk, "state")
+        realtime.inbox_changed()
+    return conversation
+
+
+def transcript_send(*, conversation: Conversation) -> bool:
+    """Email the chat's transcript to the customer, in their language; never internal notes.
+
+    Sent at most once per conversation (a cache mark guards retries after a sent mail).
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from helpdesk.selectors import messages_visible_to
+
+    customer = conversation.customer
+    if not customer.is_active or not customer.email:
+        return False
+    mark = f"chat:transcript:{conversation.pk}"
+    if not cache.add(mark, 1, timeout=7 * 24 * 3600):
+        return False
+    with translation.override(customer.language):
+        messages = [message_payload(m, list(m.attachments.all()))
+                    for m in messages_visible_to(conversation=conversation, as_agent=False)]
+        subject = _("Your chat %(reference)s") % {"reference": conversation.reference}
+        body = render_to_string("chat/email/transcript.txt", {
+            "conversation": conversation, "messages": messages, "customer": customer,
+            "site_url": settings.SITE_URL,
+        })
+    try:
+        EmailMessage(subject=subject, body=body, to=[customer.email]).send()
+    except Exception:
+        cache.delete(mark)
+        raise
+    return True

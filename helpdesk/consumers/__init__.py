@@ -28,3 +28,8 @@ class PingConsumer(AsyncWebsocketConsumer):
             await self.send(json.dumps({"type": "error", "code": "unknown_type"}))
             return
         await self.send(json.dumps({"type": "pong", "user": self.scope["user"].get_short_name()}))
+
+
+from helpdesk.consumers.chat import ChatConsumer  # noqa: E402
+
+__all__ = ["ChatConsumer", "PingConsumer"]

@@ -1,0 +1,298 @@
+"""The database side of the chat socket: one synchronous function per round trip.
+
+The consumer (``helpdesk.consumers.chat``) calls each of these through
+``database_sync_to_async`` exactly once per frame or event that needs the database, so a frame
+costs one hop to the database thread, not several. Every function that touches a conversation
+authorizes through ``helpdesk.access`` again: a socket never keeps a permission it lost.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import auth
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import translation
+
+from helpdesk.access import NotFound, access_conversation, visible_conversations
+from helpdesk.models import Conversation, Status
+from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to, read_marks
+from helpdesk.services import conversations as conv_services
+from helpdesk.services.assignment import agent_seen
+from helpdesk.services.queue import queue_info
+
+# Close codes (docs/protocol.md).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY_CONNECTIONS = 4429
+
+CONNECTION_COUNT_TTL = 3600
+
+
+class FrameError(Exception):
+    """A frame that cannot be served; becomes an ``error`` frame, harming nothing else."""
+
+    def __init__(self, code: str, message: str = "", **extra):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+@dataclass
+class Identity:
+    user: object
+    as_agent: bool
+    language: str
+    session_key: str
+
+
+def _connections_key(user_id: int) -> str:
+    return f"chat:connections:{user_id}"
+
+
+def session_user(session_key: str | None, user_id: int):
+    """The user of ``session_key`` if it is still a valid session of ``user_id``, else None.
+
+    Reads the session afresh (the one in the socket's scope is a stale copy) and lets
+    ``django.contrib.auth.get_user`` verify the password hash and ``is_active``.
+    """
+    if not session_key:
+        return None
+    engine = import_module(settings.SESSION_ENGINE)
+    request = HttpRequest()
+    request.session = engine.SessionStore(session_key)
+    user = auth.get_user(request)
+    if not user.is_authenticated or user.pk != user_id:
+        return None
+    return user
+
+
+def role_close_code(user, as_agent: bool) -> int | None:
+    """Staff must hold the agent or manager role; agents must stay staff."""
+    if user.is_staff:
+        return None if (user.is_agent or user.is_manager) else CLOSE_FORBIDDEN
+    return CLOSE_FORBIDDEN if as_agent else None
+
+
+def connection_open(*, user, session_key: str | None) -> tuple[Identity | None, int | None]:
+    """Validate a new socket and count it against the per-user cap."""
+    fresh = session_user(session_key, user.pk)
+    if fresh is None:
+        return None, CLOSE_UNAUTHENTICATED
+    as_agent = bool(fresh.is_staff)
+    code = role_close_code(fresh, as_agent)
+    if code:
+        return None, code
+    key = _connections_key(fresh.pk)
+    cache.add(key, 0, timeout=CONNECTION_COUNT_TTL)
+    count = cache.incr(key)
+    cache.touch(key, CONNECTION_COUNT_TTL)
+    if count > settings.CHAT_MAX_CONNECTIONS_PER_USER:
+        cache.decr(key)
+        return None, CLOSE_TOO_MANY_CONNECTIONS
+    if as_agent:
+        agent_seen(agent_id=fresh.pk)
+    return Identity(fresh, as_agent, fresh.language, session_key or ""), None
+
+
+def connection_close(*, user_id: int) -> None:
+    key = _connections_key(user_id)
+    try:
+        if (cache.get(key) or 0) > 0:
+            cache.decr(key)
+    except ValueError:
+        pass
+
+
+def _state(ident: Identity, conv: Conversation) -> dict:
+    info = queue_info(conversation=conv)
+    return {
+        "type": "state",
+        "conversation": conv.reference,
+        "status": conv.status,
+        "status_display": conv.get_status_display(),
+        "assignee": conv.assignee.get_short_name() if conv.assignee_id else "",
+        "topic": conv.topic,
+        "priority": conv.priority,
+        "queue": info.as_dict() if info else None,
+        "read": read_marks(conversation=conv),
+        "rated": hasattr(conv, "rating") if conv.status in (Status.RESOLVED, Status.CLOSED)
+        else False,
+    }
+
+
+def _access(ident: Identity, reference) -> Conversation:
+    if not isinstance(reference, str) or not reference:
+        raise FrameError("invalid_field", field="conversation")
+    try:
+        return access_conversation(user=ident.user, reference=reference)
+    except NotFound:
+        raise FrameError("not_found", conversation=reference) from None
+
+
+def _fresh(ident: Identity, conversation_id: int) -> Conversation | None:
+    """The conversation if the user may still see it (re-authorization), else None."""
+    return (visible_conversations(user=ident.user).filter(pk=conversation_id)
+            .select_related("assignee", "customer").first())
+
+
+def _deliver(ident: Identity, conv: Conversation, cursor: int) -> tuple[list[dict], int]:
+    """Frames for every visible message after ``cursor`` up to the conversation's last_seq,
+    and the new cursor. ``conv`` was read in this hop, so messages up to its last_seq are
+    committed: the cursor may safely move there (notes a customer skips included)."""
+    upto = conv.last_seq
+    if upto <= cursor:
+        return [], cursor
+    frames = [
+        {"type": "message", **conv_services.message_payload(m, list(m.attachments.all()))}
+        for m in messages_visible_to(conversation=conv, as_agent=ident.as_agent,
+                                     after_seq=cursor, upto_seq=upto)
+    ]
+    return frames, upto
+
+
+def authorize(*, ident: Identity, reference) -> tuple[int, str]:
+    """The id and reference of a conversation the user may see; FrameError otherwise."""
+    conv = _access(ident, reference)
+    return conv.pk, conv.reference
+
+
+def replay(*, ident: Identity, conversation_id: int, after: int) -> tuple[list[dict], int]:
+    """The join replay: ``state``, then every visible message after ``after``."""
+    with translation.override(ident.language):
+        conv = _fresh(ident, conversation_id)
+        if conv is None:
+            raise FrameError("not_found")
+        frames, cursor = _deliver(ident, conv, max(0, after))
+        return [_state(ident, conv), *frames], cursor
+
+
+def deliver(*, ident: Identity, conversation_id: int, cursor: int) -> tuple[list[dict], int, bool]:
+    """Live delivery after a hint: (frames, new cursor, still allowed)."""
+    with translation.override(ident.language):
+        conv = _fresh(ident, conversation_id)
+        if conv is None:
+            return [], cursor, False
+        frames, cursor = _deliver(ident, conv, cursor)
+        return frames, cursor, True
+
+
+def state(*, ident: Identity, conversation_id: int) -> dict | None:
+    with translation.override(ident.language):
+        conv = _fresh(ident, conversation_id)
+        return _state(ident, conv) if conv is not None else None
+
+
+def _rate_limited(user_id: int) -> bool:
+    window = settings.CHAT_RATE_WINDOW_SECONDS
+    key = f"chat:rate:{user_id}"
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) > settings.CHAT_RATE_LIMIT
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return False
+
+
+def send(*, ident: Identity, reference, body, client_id, internal: bool,
+         cursor: int | None) -> tuple[list[dict], dict, int | None, int]:
+    """Post a message; return (message frames up to it, ack, new cursor, conversation id).
+
+    The ack is built after ``message_post`` returned, i.e. after the commit. When the socket
+    has joined the conversation (``cursor`` not None) the frames fill the gap up to the new
+    message so the sender sees the conversation in order.
+    """
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+        raise FrameError("invalid_field", field="client_id")
+    if not isinstance(body, str):
+        raise FrameError("invalid_field", field="body", client_id=client_id)
+    if internal and not ident.as_agent:
+        raise FrameError("forbidden", client_id=client_id)
+    with translation.override(ident.language):
+        conv = _access(ident, reference)
+        if _rate_limited(ident.user.pk):
+            raise FrameError("rate_limited", client_id=client_id, conversation=conv.reference)
+        try:
+            posted = conv_services.chat_message_send(
+                conversation=conv, user=ident.user, as_agent=ident.as_agent, body=body,
+                client_id=client_id, internal=bool(internal),
+            )
+        except ValidationError as exc:
+            code = exc.code if getattr(exc, "code", None) else "invalid"
+            raise FrameError(code, " ".join(exc.messages), client_id=client_id,
+                             conversation=conv.reference) from None
+        message = posted.message
+        ack = {"type": "ack", "conversation": conv.reference, "client_id": client_id,
+               "id": message.pk, "seq": message.seq}
+        frames: list[dict] = []
+        if cursor is not None and message.seq > cursor:
+            upto = message.seq
+            frames = [
+                {"type": "message", **conv_services.message_payload(m, list(m.attachments.all()))}
+                for m in messages_visible_to(conversation=conv, as_agent=ident.as_agent,
+                                             after_seq=cursor, upto_seq=upto)
+            ]
+            cursor = upto
+        return frames, ack, cursor, conv.pk
+
+
+def read(*, ident: Identity, reference, seq) -> None:
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise FrameError("invalid_field", field="seq")
+    conv = _access(ident, reference)
+    conv_services.conversation_read(conversation=conv, user=ident.user,
+                                    as_agent=ident.as_agent, seq=seq)
+
+
+def inbox(*, ident: Identity) -> dict:
+    return {"type": "inbox", "counts": inbox_counts(user=ident.user)}
+
+
+@dataclass
+class Tick:
+    close_code: int | None = None
+    user: object = None
+    lost: list[int] = field(default_factory=list)
+    frames: list[dict] = field(default_factory=list)
+    cursors: dict[int, int] = field(default_factory=dict)
+    latest: dict[str, int] = field(default_factory=dict)
+
+
+def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
+    """The periodic check: the session and role are still valid; every joined conversation is
+    still visible; anything the channel layer dropped is delivered now; the heartbeat's
+    latest sequence numbers."""
+    result = Tick()
+    fresh = session_user(ident.session_key, ident.user.pk)
+    if fresh is None:
+        result.close_code = CLOSE_UNAUTHENTICATED
+        return result
+    code = role_close_code(fresh, ident.as_agent)
+    if code:
+        result.close_code = code
+        return result
+    result.user = fresh
+    ident.user = fresh
+    cache.touch(_connections_key(fresh.pk), CONNECTION_COUNT_TTL)
+    if ident.as_agent:
+        agent_seen(agent_id=fresh.pk)
+    if not cursors:
+        return result
+    with translation.override(ident.language):
+        visible = {
+            c.pk: c for c in visible_conversations(user=fresh).filter(pk__in=list(cursors))
+            .select_related("assignee")
+        }
+        for conv_id, cursor in cursors.items():
+            conv = visible.get(conv_id)
+            if conv is None:
+                result.lost.append(conv_id)
+                continue
+            frames, result.cursors[conv_id] = _deliver(ident, conv, cursor)
+            result.frames.extend(frames)
+            result.latest[conv.reference] = latest_visible_seq(conversation=conv,
+                                                               as_agent=ident.as_agent)
+    return result

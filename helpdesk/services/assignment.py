@@ -1,0 +1,216 @@
+"""Who answers which chat: automatic assignment, claiming, transfers, requeueing, agent status.
+
+Automatic assignment gives a waiting chat only to a present agent (status online and a console
+seen within CHAT_PRESENCE_TIMEOUT_SECONDS) below their ``max_concurrent_chats``, who speaks the
+chat's language, handles its topic and, when the chat belongs to a team, is in that team.
+Premium members and older waits are served first (``queue.waiting_chats``); among suitable
+agents the least loaded wins. A run locks the agents' profiles, so two concurrent runs (the
+beat and an event) can never push an agent above their limit.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import AgentProfile, AgentStatus
+from helpdesk import realtime
+from helpdesk.models import AgentPresence, Channel, Conversation, Status, Team
+from helpdesk.services import queue
+from helpdesk.services.conversations import CLOSED_STATUSES, event_post
+
+logger = logging.getLogger(__name__)
+
+
+def agent_seen(*, agent_id: int, now=None) -> None:
+    """Record that the agent's console is connected now."""
+    now = now or timezone.now()
+    updated = AgentPresence.objects.filter(user_id=agent_id).update(last_seen_at=now)
+    if not updated:
+        AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
+
+
+def agent_set_status(*, agent, status: str) -> AgentProfile:
+    """Set the agent's status. Going offline returns their open chats to the queue; going
+    online makes them eligible at once."""
+    from helpdesk import tasks
+
+    if status not in AgentStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        profile, _created = AgentProfile.objects.select_for_update().get_or_create(user=agent)
+        if profile.status != status:
+            profile.status = status
+            profile.status_changed_at = timezone.now()
+            profile.save(update_fields=["status", "status_changed_at"])
+        if status == AgentStatus.ONLINE:
+            agent_seen(agent_id=agent.pk)
+        if status == AgentStatus.OFFLINE:
+            for conv in Conversation.objects.filter(assignee=agent, channel=Channel.CHAT,
+                                                    status__in=queue.ACTIVE_STATUSES):
+                conversation_requeue(conversation=conv)
+        realtime.inbox_changed()
+        tasks.chat_assign.delay_on_commit()
+    return profile
+
+
+def _assign(conv: Conversation, agent, now) -> None:
+    """Caller holds the lock on ``conv``."""
+    conv.status = Status.OPEN
+    conv.assignee = agent
+    conv.assigned_at = now
+    fields = ["status", "assignee", "assigned_at", "updated_at"]
+    if conv.team_id is None:
+        team = _team_for(agent, conv.topic)
+        if team is not None:
+            conv.team = team
+            fields.append("team")
+    conv.save(update_fields=fields)
+    event_post(conversation=conv, event="assigned", name=agent.get_short_name())
+    realtime.conversation_event(conv.pk, "state")
+    realtime.inbox_changed()
+    realtime.queue_changed()
+
+
+def _team_for(agent, topic: str) -> Team | None:
+    teams = list(Team.objects.filter(members=agent).order_by("name"))
+    for team in teams:
+        if not team.topics or topic in team.topics:
+            return team
+    return None
+
+
+def conversation_assign(*, conversation: Conversation, agent) -> Conversation:
+    """Give a waiting chat to ``agent`` (an agent claiming it, or a manager's choice)."""
+    if not (agent.is_active and agent.is_staff and (agent.is_agent or agent.is_manager)):
+        raise ValidationError(_("Only an active agent can take a conversation."), code="invalid")
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.status in CLOSED_STATUSES:
+            raise ValidationError(_("This conversation is closed."), code="closed")
+        if conv.assignee_id == agent.pk and conv.status != Status.WAITING:
+            return conv
+        _assign(conv, agent, timezone.now())
+    conversation.status, conversation.assignee = conv.status, conv.assignee
+    return conv
+
+
+def assignment_run(*, now=None) -> list[tuple[int, int]]:
+    """Assign as many waiting chats as the present agents can take; return (chat, agent) ids."""
+    now = now or timezone.now()
+    done: list[tuple[int, int]] = []
+    with transaction.atomic():
+        agents = list(queue.present_agents(now=now))
+        if not agents:
+            return done
+        # Lock the profiles so a concurrent run waits for our commit and then sees our counts.
+        list(AgentProfile.objects.select_for_update().filter(pk__in=[a.pk for a in agents])
+             .order_by("pk").values_list("pk", flat=True))
+        agents = list(queue.present_agents(now=now))
+        load = {a.user_id: a.active for a in agents}
+        teams = {a.user_id: set(a.user.teams.values_list("pk", flat=True)) for a in agents}
+        last_assigned = {a.user_id: a.status_changed_at for a in agents}
+        for conv in queue.waiting_chats().select_related("customer")[:500]:
+            candidates = [
+                a for a in agents
+                if load[a.user_id] < a.max_concurrent_chats
+                and a.speaks(conv.language) and a.handles(conv.topic)
+                and (conv.team_id is None or conv.team_id in teams[a.user_id])
+            ]
+            if not candidates:
+                if all(load[a.user_id] >= a.max_concurrent_chats for a in agents):
+                    break
+                continue
+            best = min(candidates, key=lambda a: (load[a.user_id] / a.max_concurrent_chats,
+                                                  last_assigned[a.user_id], a.pk))
+            locked = Conversation.objects.select_for_update().get(pk=conv.pk)
+            if locked.status != Status.WAITING:
+                continue
+            _assign(locked, best.user, now)
+            load[best.user_id] += 1
+            last_assigned[best.user_id] = now
+            done.append((conv.pk, best.user_id))
+    if done:
+        logger.info("assigned %d chats", len(done))
+    return done
+
+
+def conversation_requeue(*, conversation: Conversation) -> Conversation:
+    """Put an assigned chat back in the queue, keeping its original place (``queued_at``)."""
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.status in CLOSED_STATUSES or conv.status == Status.WAITING:
+            return conv
+        conv.status = Status.WAITING
+        conv.assignee = None
+        conv.assigned_at = None
+        if conv.queued_at is None:
+            conv.queued_at = timezone.now()
+        conv.save(update_fields=["status", "assignee", "assigned_at", "queued_at", "updated_at"])
+        event_post(conversation=conv, event="requeued")
+        realtime.conversation_event(conv.pk, "state")
+        realtime.inbox_changed()
+        realtime.queue_changed()
+    return conv
+
+
+def assignment_requeue_stale(*, now=None) -> list[int]:
+    """Requeue open chats whose agent is offline or whose console has been gone longer than
+    CHAT_DISCONNECT_GRACE_SECONDS; return their ids."""
+    now = now or timezone.now()
+    gone_before = now - timedelta(seconds=settings.CHAT_DISCONNECT_GRACE_SECONDS)
+    stale = (
+        Conversation.objects.filter(channel=Channel.CHAT, status__in=queue.ACTIVE_STATUSES,
+                                    assignee__isnull=False)
+        .exclude(assignee__presence__last_seen_at__gte=gone_before,
+                 assignee__agent_profile__status__in=[AgentStatus.ONLINE, AgentStatus.AWAY])
+    )
+    ids = []
+    for conv in stale:
+        conversation_requeue(conversation=conv)
+        ids.append(conv.pk)
+    return ids
+
+
+def conversation_transfer(*, conversation: Conversation, by, to_agent=None,
+                          to_team: Team | None = None) -> Conversation:
+    """Pass a conversation to another agent (who must be able to take it) or to a team's queue."""
+    if (to_agent is None) == (to_team is None):
+        raise ValidationError(_("Choose an agent or a team."), code="invalid")
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.status in CLOSED_STATUSES:
+            raise ValidationError(_("This conversation is closed."), code="closed")
+        if to_agent is not None:
+            if not (to_agent.is_active and to_agent.is_staff
+                    and to_agent.groups.filter(name=Role.AGENT).exists()):
+                raise ValidationError(_("Choose an active agent."), code="invalid")
+            conv.assignee = to_agent
+            conv.assigned_at = timezone.now()
+            if conv.status == Status.WAITING:
+                conv.status = Status.OPEN
+            conv.save(update_fields=["assignee", "assigned_at", "status", "updated_at"])
+            event_post(conversation=conv, event="transferred", name=to_agent.get_short_name())
+        else:
+            conv.team = to_team
+            conv.assignee = None
+            conv.assigned_at = None
+            if conv.channel == Channel.CHAT:
+                conv.status = Status.WAITING
+                conv.queued_at = conv.queued_at or timezone.now()
+            conv.save(update_fields=["team", "assignee", "assigned_at", "status", "queued_at",
+                                     "updated_at"])
+            event_post(conversation=conv, event="transferred", name=to_team.name)
+            realtime.queue_changed()
+        realtime.conversation_event(conv.pk, "state")
+        realtime.inbox_changed()
+    if to_team is not None:
+        from helpdesk import tasks
+
+        tasks.chat_assign.delay_on_commit()
+    return conv
