@@ -43,7 +43,10 @@ def customer_sign_up(*, email: str, password: str, full_name: str, language: str
     user = User.objects.create_user(email=email, password=password, full_name=full_name,
                                     language=language)
     CustomerProfile.objects.create(user=user)
-    user.groups.add(Group.objects.get(name=Role.CUSTOMER))
+    # The roles migration creates the group; get_or_create keeps sign-up working on a database
+    # flushed since (transactional tests). The customer role carries no permissions.
+    group, _ = Group.objects.get_or_create(name=Role.CUSTOMER)
+    user.groups.add(group)
     return user
 
 

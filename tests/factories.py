@@ -47,7 +47,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def _add_role(user: User, role: str) -> None:
-    user.groups.add(Group.objects.get(name=role))
+    # get_or_create: transactional tests flush the groups the roles migration made. A group
+    # recreated here has no permissions; tests that need them call helpdesk.roles.sync_roles.
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
 
 
 class CustomerFactory(UserFactory):
