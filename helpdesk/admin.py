@@ -74,3 +74,7 @@ class BusinessHoursAdmin(admin.ModelAdmin):
 class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
+
+
+# The reports register their SLA targets and their place in the app list.
+from helpdesk.reports import admin as reports_admin  # noqa: E402, F401

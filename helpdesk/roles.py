@@ -18,7 +18,8 @@ _AGENT = {
             "articletranslation": ["view"]},
     "helpdesk": {"team": ["view"], "conversation": ["view", "add", "change"],
                  "message": ["view", "add"], "attachment": ["view", "add"],
-                 "cannedreply": ["view"], "satisfactionrating": ["view"]},
+                 "cannedreply": ["view"], "satisfactionrating": ["view"],
+                 "slatarget": ["view"]},
 }
 
 _ALL = ["view", "add", "change", "delete"]
@@ -30,7 +31,7 @@ _MANAGER = {
     "faq": {m: _ALL for m in ["category", "categorytranslation", "article",
                               "articletranslation"]},
     "helpdesk": {m: _ALL for m in ["team", "conversation", "message", "attachment",
-                                   "cannedreply", "satisfactionrating"]},
+                                   "cannedreply", "satisfactionrating", "slatarget"]},
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {

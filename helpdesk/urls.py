@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("admin/reports/", include("helpdesk.reports.urls")),  # before admin/: its catch-all
     path("admin/", admin.site.urls),
     path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),

@@ -1,0 +1,108 @@
+"""Business time between two instants, by the help desk's weekly hours and holidays.
+
+The schedule is ``helpdesk.models.BusinessHours`` (one opening interval per weekday) and
+``Holiday`` (closed days), read in ``settings.SUPPORT_TIME_ZONE``. While no BusinessHours row
+exists at all (a fresh install), Monday to Friday 09:00-18:00 is assumed, so speed figures mean
+something before anyone opens that admin page.
+
+Durations are computed in Python, not SQL (documented in docs/performance.md): each local day
+becomes one interval in UTC epoch seconds, with the business seconds of all earlier days summed
+up, so ``seconds(a, b) = F(b) - F(a)`` where ``F`` is the business time elapsed since the start
+of the calendar. A lookup is a bisection, and time zones with daylight saving come out right
+because every local day is turned into UTC separately.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+DEFAULT_HOURS: dict[int, tuple[time, time]] = {
+    weekday: (time(9, 0), time(18, 0)) for weekday in range(5)
+}
+
+
+@dataclass
+class Schedule:
+    """Weekly hours and holidays in one time zone; answers business seconds between instants."""
+
+    tz: ZoneInfo
+    hours: dict[int, tuple[time, time]]
+    holidays: frozenset[date] = frozenset()
+    # The calendar: per local day from _first, its start (UTC epoch), business interval and the
+    # business seconds of every day before it.
+    _first: date | None = field(default=None, init=False, repr=False)
+    _starts: list[float] = field(default_factory=list, init=False, repr=False)
+    _opens: list[float] = field(default_factory=list, init=False, repr=False)
+    _closes: list[float] = field(default_factory=list, init=False, repr=False)
+    _cumulative: list[float] = field(default_factory=list, init=False, repr=False)
+
+    @classmethod
+    def load(cls) -> Schedule:
+        """The configured schedule (one query each for hours and holidays)."""
+        from helpdesk.models import BusinessHours, Holiday
+
+        tz = ZoneInfo(settings.SUPPORT_TIME_ZONE)
+        rows = list(BusinessHours.objects.values_list("weekday", "opens_at", "closes_at"))
+        hours = {weekday: (opens, closes) for weekday, opens, closes in rows} if rows \
+            else dict(DEFAULT_HOURS)
+        holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+        return cls(tz=tz, hours=hours, holidays=holidays)
+
+    def _local_day(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def _build(self, first: date, last: date) -> None:
+        self._first = first
+        self._starts, self._opens, self._closes, self._cumulative = [], [], [], []
+        total = 0.0
+        day = first
+        while day <= last + timedelta(days=1):
+            start = datetime.combine(day, time(0), tzinfo=self.tz).timestamp()
+            span = self.hours.get(day.weekday())
+            if span is None or day in self.holidays:
+                opens = closes = start
+            else:
+                opens = datetime.combine(day, span[0], tzinfo=self.tz).timestamp()
+                closes = datetime.combine(day, span[1], tzinfo=self.tz).timestamp()
+            self._starts.append(start)
+            self._opens.append(opens)
+            self._closes.append(closes)
+            self._cumulative.append(total)
+            total += closes - opens
+            day += timedelta(days=1)
+
+    def _ensure(self, instant: datetime) -> None:
+        day = self._local_day(instant)
+        if self._first is None:
+            self._build(day - timedelta(days=1), day + timedelta(days=31))
+            return
+        last = self._first + timedelta(days=len(self._starts) - 2)
+        if day < self._first + timedelta(days=1) or day > last:
+            self._build(min(self._first, day - timedelta(days=31)),
+                        max(last, day + timedelta(days=31)))
+
+    def prepare(self, start: datetime, end: datetime) -> None:
+        """Build the calendar for a whole report period at once (optional: it grows itself)."""
+        self._build(self._local_day(start) - timedelta(days=1),
+                    self._local_day(end) + timedelta(days=1))
+
+    def elapsed(self, instant: datetime) -> float:
+        """Business seconds from the start of the calendar to ``instant``."""
+        self._ensure(instant)
+        ts = instant.timestamp()
+        i = bisect.bisect_right(self._starts, ts) - 1
+        opens, closes = self._opens[i], self._closes[i]
+        return self._cumulative[i] + min(max(ts - opens, 0.0), closes - opens)
+
+    def seconds(self, start: datetime, end: datetime) -> float:
+        """Business seconds between two aware instants; 0 when ``end`` is not after ``start``."""
+        if end <= start:
+            return 0.0
+        self._ensure(start)
+        self._ensure(end)
+        return self.elapsed(end) - self.elapsed(start)
