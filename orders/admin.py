@@ -1,5 +1,3 @@
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -216,30 +214,24 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         service, label, _source = DECISIONS[decision]
         change_url = reverse("admin:orders_returnrequest_change", args=[return_request.pk])
-        form = DecisionForm(request.POST or None,
+        form = DecisionForm(request.POST if request.method == "POST" else None,
                             initial={"amount": return_request.refund_amount})
         if request.method == "POST" and form.is_valid():
             kwargs = {"return_request": return_request, "actor": request.user,
                       "note": form.cleaned_data["note"]}
-            if decision == "refund":
-                amount = form.cleaned_data["amount"]
-                try:
-                    kwargs["amount"] = (return_request.refund_amount if amount is None
-                                        else Decimal(amount))
-                except InvalidOperation:
-                    form.add_error("amount", gettext("Enter an amount."))
-            if not form.errors:
-                try:
-                    service(**kwargs)
-                except ValidationError as exc:
-                    for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict")
-                                          else [(None, exc.messages)]):
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    self.message_user(request, gettext("%(action)s: %(reference)s updated.")
-                                      % {"action": label, "reference": return_request.reference},
-                                      messages.SUCCESS)
-                    return HttpResponseRedirect(change_url)
+            if decision == "refund" and form.cleaned_data["amount"] is not None:
+                kwargs["amount"] = form.cleaned_data["amount"]
+            try:
+                service(**kwargs)
+            except ValidationError as exc:
+                for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict")
+                                      else [(None, exc.messages)]):
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(request, gettext("%(action)s: %(reference)s updated.")
+                                  % {"action": label, "reference": return_request.reference},
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
         return TemplateResponse(request, "orders/admin/decide.html", {
             **self.admin_site.each_context(request), "opts": self.opts, "form": form,
             "returns": [return_request], "decision": decision, "label": label,
