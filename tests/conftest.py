@@ -105,9 +105,29 @@ class AsgiServer:
         return self.log_path.read_text(errors="replace")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def call_failed(request) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is None or report.failed
+
+
 @pytest.fixture
-def asgi_server(transactional_db):
-    """A real ASGI server on the test database (data must be committed: transactional tests)."""
+def asgi_server(request, transactional_db, django_db_serialized_rollback):
+    """A real ASGI server on the test database (data must be committed: transactional tests).
+
+    The transactional test empties the database afterwards; serialized rollback restores what
+    the migrations created (the role groups) for the next one. When the test fails, the server's
+    log is printed with the failure.
+    """
     server = AsgiServer().start()
     yield server
     server.stop()
+    if call_failed(request):
+        sys.stderr.write(f"--- ASGI server log ({server.log_path}) ---\n{server.log()[-20000:]}\n")
