@@ -56,3 +56,44 @@ def build_corpus():
 @pytest.fixture
 def corpus(db):
     return build_corpus()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def in_browser():
+    """``in_browser(steps, **context_options)`` runs ``steps(page)`` in headless Chromium.
+
+    Playwright's sync API runs an event loop in its thread, where Django refuses ORM calls;
+    so the browser gets a thread of its own and the test keeps the ORM in its thread.
+    Returns (steps' result, console lines).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.services import CHROMIUM, chromium_available, require
+
+    require(chromium_available(), f"needs Chromium at {CHROMIUM}")
+
+    def run(steps, **context_options):
+        def job():
+            from playwright.sync_api import sync_playwright
+
+            console: list[str] = []
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(**context_options)
+                    context.set_default_timeout(15_000)
+                    page = context.new_page()
+                    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+                    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+                    return steps(page), console
+                finally:
+                    browser.close()
+
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            return executor.submit(job).result(timeout=180)
+
+    return run
