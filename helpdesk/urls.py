@@ -12,9 +12,11 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/reports/", include("helpdesk.reports.urls")),  # before admin/: its catch-all
+    path("admin/console/", include("helpdesk.admin_console")),  # before admin/: its catch-all
     path("admin/", admin.site.urls),
     path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),
+    path("chat/", include("helpdesk.views_chat")),
     path("orders/<str:number>/report-problem/", views_report.report_problem,
          name="report_problem"),
     path("orders/<str:number>/report-problem/<str:reference>/", views_report.report_problem_sent,

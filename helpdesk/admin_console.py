@@ -1,0 +1,183 @@
+"""The agent console: a real-time inbox and conversation view inside the admin.
+
+Mounted under /admin/console/ by helpdesk/urls.py; every view goes through
+``admin.site.admin_view`` (active staff only) and then requires the agent or manager role.
+The pages are server-rendered; ``static/js/console.js`` keeps them live over /ws/chat/
+(docs/protocol.md). Forms post to thin views that call one service each.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Topic
+from accounts.models import AgentProfile, AgentStatus, User
+from helpdesk.access import NotFound, access_conversation
+from helpdesk.models import CannedReply, Conversation, Priority, Team
+from helpdesk.selectors import inbox, inbox_counts, messages_visible_to
+from helpdesk.services.assignment import agent_set_status, conversation_transfer
+from helpdesk.services.conversations import (
+    conversation_resolve,
+    conversation_update,
+    message_payload,
+)
+
+BOXES = [("waiting", gettext_lazy("Waiting")), ("mine", gettext_lazy("Mine")),
+         ("team", gettext_lazy("Team")), ("all", gettext_lazy("All"))]
+
+
+def _require_agent(request):
+    user = request.user
+    if not (user.is_staff and (user.is_agent or user.is_manager)):
+        raise PermissionDenied
+
+
+def _conversation(request, reference) -> Conversation:
+    try:
+        return access_conversation(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+
+
+def canned_text(reply: CannedReply, conversation: Conversation, agent) -> str:
+    """Fill a canned reply's placeholders for this conversation (unknown ones stay as typed)."""
+    order = conversation.order
+    estimate = ""
+    if order is not None:
+        shipment = order.shipments.exclude(estimated_delivery=None).order_by("-id").first()
+        estimate = shipment.estimated_delivery.isoformat() if shipment else ""
+    values = {
+        "customer_name": conversation.customer.get_short_name(),
+        "order_number": order.number if order else "",
+        "estimated_delivery": estimate,
+        "agent_name": agent.get_short_name(),
+        "reference": conversation.reference,
+    }
+
+    class _Keep(dict):
+        def __missing__(self, key):
+            return "{" + key + "}"
+
+    try:
+        return reply.body.format_map(_Keep(values))
+    except (ValueError, IndexError):
+        return reply.body
+
+
+class TransferForm(forms.Form):
+    agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                   label=gettext_lazy("Agent"))
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False,
+                                  label=gettext_lazy("Team"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = User.objects.filter(
+            is_active=True, is_staff=True, agent_profile__isnull=False).order_by("full_name")
+
+
+def console(request):
+    _require_agent(request)
+    box = request.GET.get("box", "waiting")
+    if box not in dict(BOXES):
+        box = "waiting"
+    profile, _created = AgentProfile.objects.get_or_create(user=request.user)
+    return render(request, "admin/console/inbox.html", {
+        **admin.site.each_context(request), "title": _("Agent console"),
+        "boxes": BOXES, "box": box, "counts": inbox_counts(user=request.user),
+        "conversations": inbox(user=request.user, box=box)[:200],
+        "profile": profile, "statuses": AgentStatus.choices,
+    })
+
+
+def conversation_view(request, reference):
+    _require_agent(request)
+    conv = _conversation(request, reference)
+    customer = conv.customer
+    profile = getattr(customer, "customer_profile", None)
+    history = [message_payload(m, list(m.attachments.all()))
+               for m in messages_visible_to(conversation=conv, as_agent=True)]
+    canned = [
+        {"title": r.title, "shortcut": r.shortcut, "text": canned_text(r, conv, request.user)}
+        for r in CannedReply.objects.filter(language=conv.language).order_by("title")
+        if not r.topic or r.topic == conv.topic
+    ]
+    return render(request, "admin/console/conversation.html", {
+        **admin.site.each_context(request), "title": conv.reference,
+        "conversation": conv, "customer": customer, "profile": profile,
+        "history": history, "last_seq": conv.last_seq, "canned": canned,
+        "orders": customer.orders.prefetch_related("shipments__events").order_by(
+            "-placed_at")[:5],
+        "returns": getattr(customer, "return_requests", None) and
+        customer.return_requests.order_by("-id")[:5],
+        "past": Conversation.objects.filter(customer=customer).exclude(pk=conv.pk)
+        .order_by("-created_at")[:10],
+        "transfer_form": TransferForm(), "priorities": Priority.choices, "topics": Topic.choices,
+    })
+
+
+@require_POST
+def set_status(request):
+    _require_agent(request)
+    try:
+        agent_set_status(agent=request.user, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(request.POST.get("next") or reverse("helpdesk_console:inbox"))
+
+
+@require_POST
+def resolve(request, reference):
+    _require_agent(request)
+    conversation_resolve(conversation=_conversation(request, reference), by=request.user)
+    messages.success(request, _("The conversation was resolved."))
+    return redirect("helpdesk_console:inbox")
+
+
+@require_POST
+def transfer(request, reference):
+    _require_agent(request)
+    conv = _conversation(request, reference)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            conversation_transfer(conversation=conv, by=request.user,
+                                  to_agent=form.cleaned_data["agent"],
+                                  to_team=form.cleaned_data["team"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The conversation was transferred."))
+            return redirect("helpdesk_console:inbox")
+    return redirect("helpdesk_console:conversation", reference=conv.reference)
+
+
+@require_POST
+def update(request, reference):
+    _require_agent(request)
+    conv = _conversation(request, reference)
+    try:
+        conversation_update(conversation=conv, by=request.user,
+                            topic=request.POST.get("topic") or None,
+                            priority=request.POST.get("priority") or None)
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("helpdesk_console:conversation", reference=conv.reference)
+
+
+app_name = "helpdesk_console"
+_v = admin.site.admin_view
+urlpatterns = [
+    path("", _v(console), name="inbox"),
+    path("status/", _v(set_status), name="status"),
+    path("<str:reference>/", _v(conversation_view), name="conversation"),
+    path("<str:reference>/resolve/", _v(resolve), name="resolve"),
+    path("<str:reference>/transfer/", _v(transfer), name="transfer"),
+    path("<str:reference>/update/", _v(update), name="update"),
+]

@@ -1,0 +1,179 @@
+"""The customer's live chat: the pre-chat form, the chat page, image uploads, the rating, and
+the one view that serves attachments (after checking access).
+
+The page itself is static HTML plus ``static/js/chat.js``, which speaks docs/protocol.md.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Topic
+from helpdesk.access import NotFound, access_conversation
+from helpdesk.models import Attachment, Channel, Conversation, MessageKind, Status
+from helpdesk.selectors import open_chat_of
+from helpdesk.services.attachments import attachment_post
+from helpdesk.services.conversations import (
+    MAX_BODY_LENGTH,
+    conversation_open,
+    conversation_rate,
+)
+from helpdesk.services.queue import present_agents
+from orders.models import Order
+
+SERVABLE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+class ChatStartForm(forms.Form):
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=Topic.choices)
+    order = forms.ModelChoiceField(
+        label=gettext_lazy("Order"), queryset=Order.objects.none(), required=False,
+        empty_label=gettext_lazy("Not about an order"), to_field_name="number",
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What happened?"), max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "data-suggest": "1"}),
+        help_text=gettext_lazy("A sentence or two is enough; we suggest articles as you type."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = Order.objects.filter(customer=user).order_by("-placed_at")
+
+
+def _is_agent(user) -> bool:
+    return user.is_staff and (user.is_agent or user.is_manager)
+
+
+def _conversation_or_404(request, reference) -> Conversation:
+    try:
+        return access_conversation(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def chat_start(request):
+    """The pre-chat form. A customer with a chat still going on is taken back to it."""
+    if request.method == "GET" and (current := open_chat_of(user=request.user)) is not None:
+        return redirect("chat:page", reference=current.reference)
+    initial = {k: request.GET[k] for k in ("topic", "order") if request.GET.get(k)}
+    form = ChatStartForm(request.POST or None, user=request.user, initial=initial)
+    agents_online = present_agents().exists()
+    if request.method == "POST" and form.is_valid():
+        channel = Channel.CHAT if agents_online else Channel.WEB
+        try:
+            conversation = conversation_open(
+                customer=request.user, channel=channel, topic=form.cleaned_data["topic"],
+                order=form.cleaned_data["order"], description=form.cleaned_data["description"],
+                client_id=request.POST.get("client_id", "")[:64],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return redirect("chat:page", reference=conversation.reference)
+    return render(request, "chat/start.html", {"form": form, "agents_online": agents_online})
+
+
+@login_required
+def chat_page(request, reference):
+    conversation = _conversation_or_404(request, reference)
+    if request.user.is_staff:
+        return redirect("helpdesk_console:conversation", reference=conversation.reference)
+    return render(request, "chat/chat.html", {
+        "conversation": conversation,
+        "is_chat": conversation.channel == Channel.CHAT,
+        "rating": getattr(conversation, "rating", None)
+        if conversation.status in (Status.RESOLVED, Status.CLOSED) else None,
+    })
+
+
+def _json_error(code, message, status=400, field=None):
+    body = {"type": "error", "code": code, "message": str(message)}
+    if field:
+        body["field"] = field
+    return JsonResponse(body, status=status)
+
+
+@login_required
+@require_POST
+def chat_upload(request, reference):
+    """POST file, client_id, caption -> the same ``ack`` the socket sends (docs/protocol.md)."""
+    try:
+        conversation = access_conversation(user=request.user, reference=reference)
+    except NotFound:
+        return _json_error("not_found", _("Conversation not found."), status=404)
+    client_id = request.POST.get("client_id", "")
+    if not 1 <= len(client_id) <= 64:
+        return _json_error("invalid_field", _("Missing client id."), field="client_id")
+    try:
+        posted = attachment_post(conversation=conversation, user=request.user,
+                                 as_agent=_is_agent(request.user),
+                                 upload=request.FILES.get("file"), client_id=client_id,
+                                 caption=request.POST.get("caption", ""))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.message_dict.items()))
+            return _json_error("invalid", " ".join(errors), field=field)
+        return _json_error(getattr(exc, "code", None) or "invalid", " ".join(exc.messages))
+    return JsonResponse({"type": "ack", "conversation": conversation.reference,
+                         "client_id": client_id, "id": posted.message.pk,
+                         "seq": posted.message.seq})
+
+
+@login_required
+@require_POST
+def chat_rate(request, reference):
+    conversation = _conversation_or_404(request, reference)
+    try:
+        conversation_rate(conversation=conversation, customer=request.user,
+                          score=request.POST.get("score"),
+                          comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return _json_error("invalid", " ".join(exc.messages), field="score")
+        return render(request, "chat/chat.html", {
+            "conversation": conversation, "is_chat": conversation.channel == Channel.CHAT,
+            "rating_error": " ".join(exc.messages)}, status=400)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True})
+    return redirect(reverse("chat:page", args=[conversation.reference]) + "#rated")
+
+
+@login_required
+def attachment(request, pk):
+    """Serve an attachment to someone who may see its message; 404 for everyone else."""
+    att = (Attachment.objects.select_related("message__conversation")
+           .filter(pk=pk).first())
+    if att is None:
+        raise Http404
+    conversation = _conversation_or_404(request, att.message.conversation.reference)
+    if att.message.kind == MessageKind.NOTE and not _is_agent(request.user):
+        raise Http404
+    if conversation.pk != att.message.conversation_id or att.content_type not in SERVABLE_TYPES:
+        raise Http404
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+app_name = "chat"
+urlpatterns = [
+    path("", chat_start, name="start"),
+    path("attachments/<int:pk>/", attachment, name="attachment"),
+    path("<str:reference>/", chat_page, name="page"),
+    path("<str:reference>/upload/", chat_upload, name="upload"),
+    path("<str:reference>/rate/", chat_rate, name="rate"),
+]
