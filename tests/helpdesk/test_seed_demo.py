@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from accounts.choices import Language, Role, Topic
 from accounts.models import AgentProfile, CustomerProfile, MembershipTier, User
-from faq.models import Article, ArticleStatus, ArticleTranslation, Category
+from faq.models import Article, ArticleStatus, ArticleTranslation, Category, SearchDocument
+from faq.rendering import render_markdown
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
 from helpdesk.models import (
@@ -245,6 +246,12 @@ def test_every_topic_has_a_category_of_published_articles_in_three_languages(see
         assert re.search("[а-яё]", translations["ru"].body), article.slug
         assert re.search("[\u4e00-\u9fff]", translations["zh-hans"].body), article.slug
         assert all(t.title and t.summary for t in translations.values())
+        for translation in translations.values():
+            html = render_markdown(translation.body)
+            assert "<p>" in html and "| ---" not in html and "**" not in html, article.slug
+    # Saved through faq.services, so search finds every translation.
+    published = SearchDocument.objects.filter(is_published=True)
+    assert published.count() == ArticleTranslation.objects.count()
 
 
 def test_the_stories_have_their_articles(seeded):
