@@ -20,7 +20,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --no-logins
 
 ## make run: set up everything and serve the seeded help desk on http://$(HOST):$(PORT)
 run: seed
