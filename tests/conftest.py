@@ -105,6 +105,28 @@ class AsgiServer:
         return self.log_path.read_text(errors="replace")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Give every transactional test a serialized rollback.
+
+    A transactional test ends by emptying the database. Without a serialized rollback the
+    flush re-creates content types and permissions (post_migrate) with new ids but not the
+    role groups of the data migration; a later test *with* serialized rollback then fails to
+    restore its snapshot (duplicate content types on PostgreSQL). With it everywhere, every
+    transactional test starts from the migrated state, groups included.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (marker is not None and (marker.kwargs.get("transaction")
+                                                 or marker.kwargs.get("reset_sequences"))) or (
+            "transactional_db" in fixtures or "live_server" in fixtures)
+        if not transactional:
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the item, so fixtures can tell whether the test failed."""

@@ -117,7 +117,7 @@ def test_an_unknown_websocket_path_is_not_served(session_cookie):
         communicator = WebsocketCommunicator(application, "/ws/nowhere/",
                                              headers=[ORIGIN, session_cookie])
         try:
-            return await communicator.connect(timeout=5)
+            return await communicator.connect(timeout=1)
         except ValueError as exc:  # URLRouter: "No route found for path"
             return exc
 

@@ -102,8 +102,9 @@ def drive_lifespan(*events: str) -> list[dict]:
 
 
 def test_lifespan_starts_the_scheduler_on_the_embedded_default(settings):
-    settings.DEBUG = True  # the embedded default (pytest-django turns DEBUG off)
-    assert settings.HELPDESK_INPROCESS_BEAT is True
+    # The embedded default, whatever this run's services (pytest-django turns DEBUG off).
+    settings.DEBUG = True
+    settings.HELPDESK_INPROCESS_BEAT = True
     sent = drive_lifespan("startup", "shutdown")
     assert sent == [
         {"type": "lifespan.startup.complete"},
@@ -131,6 +132,7 @@ def test_lifespan_refuses_to_start_with_debug_off_and_the_in_memory_layer(settin
 
 
 def test_the_scheduler_thread_runs_due_jobs_on_its_own(settings):
+    settings.HELPDESK_INPROCESS_BEAT = True
     settings.CELERY_BEAT_SCHEDULE = {
         "fast": {"task": "tests.beat_probe", "schedule": 0.2, "args": ("tick",)},
     }
