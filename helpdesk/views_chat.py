@@ -19,11 +19,7 @@ from helpdesk.access import NotFound, access_conversation
 from helpdesk.models import Attachment, Channel, Conversation, MessageKind, Status
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
-from helpdesk.services.conversations import (
-    MAX_BODY_LENGTH,
-    conversation_open,
-    conversation_rate,
-)
+from helpdesk.services.conversations import MAX_BODY_LENGTH, conversation_open, conversation_rate
 from helpdesk.services.queue import present_agents
 from orders.models import Order
 
