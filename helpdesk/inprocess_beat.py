@@ -22,6 +22,9 @@ def run_due(last_run: dict[str, datetime], now: datetime) -> list[str]:
     """Run every schedule entry that is due at ``now``; return the names that ran."""
     from celery import current_app
 
+    # A web process never imports the apps' tasks modules on its own (a worker does at start):
+    # make autodiscovery run so every scheduled task is registered.
+    current_app.loader.import_default_modules()
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]
