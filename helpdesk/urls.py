@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from helpdesk import healthz, views, views_contact, views_report
+from helpdesk import healthz, views, views_account, views_contact, views_report
 
 admin.site.site_header = "Help desk"
 admin.site.site_title = "Help desk"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/my-data.json", views_account.my_data, name="my_data"),
     path("accounts/", include("accounts.urls")),
     path("admin/reports/", include("helpdesk.reports.urls")),  # before admin/: its catch-all
     path("admin/console/", include("helpdesk.admin_console")),  # before admin/: its catch-all
