@@ -312,3 +312,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Email channel and surveys (docs/email.md) ---------------------------------------------
+# Replies to help desk emails go to reply+<signed token>@HELPDESK_REPLY_DOMAIN; route that
+# domain (or a catch-all) to the IMAP mailbox or the webhook.
+HELPDESK_REPLY_DOMAIN = env.str("HELPDESK_REPLY_DOMAIN", default="reply.example.com")
+HELPDESK_EMAIL_FROM_NAME = env.str("HELPDESK_EMAIL_FROM_NAME", default="Help Desk")
+# The outbox delivers through this backend; EMAIL_BACKEND may then be
+# "helpdesk.email.backend.OutboxBackend" so every send_mail goes through the outbox.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+# A claimed email whose worker has not reported back within the lease is sent again (same
+# Message-ID); rows still pending after the grace period are re-queued by the sweeper.
+EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=3 * EMAIL_TIMEOUT + 30)
+EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=120)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+# Inbound: per-sender limit, sizes, and what to do with mail from addresses without an account
+# ("create": a customer account without a usable password; "quarantine").
+EMAIL_INBOUND_RATE_LIMIT = env.int("EMAIL_INBOUND_RATE_LIMIT", default=20)
+EMAIL_INBOUND_RATE_WINDOW_SECONDS = env.int("EMAIL_INBOUND_RATE_WINDOW_SECONDS", default=3600)
+EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=25 * 1024 * 1024)
+EMAIL_ATTACHMENT_MAX_BYTES = env.int("EMAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+EMAIL_MAX_ATTACHMENTS = 10
+EMAIL_UNKNOWN_SENDERS = env.str("EMAIL_UNKNOWN_SENDERS", default="create")
+# imaps://user:password@imap.example.com:993/INBOX; empty: no polling.
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_POLL_SECONDS = env.int("IMAP_POLL_SECONDS", default=60)
+# Shared secret of the inbound webhook (HMAC-SHA256); empty: the webhook answers 404.
+EMAIL_WEBHOOK_SECRET = env.str("EMAIL_WEBHOOK_SECRET", default="")
+# Surveys: sent SURVEY_DELAY_HOURS after resolution, one reminder SURVEY_REMINDER_HOURS later,
+# links valid SURVEY_LINK_DAYS, at most one survey per customer per SURVEY_COOLDOWN_DAYS.
+SURVEY_DELAY_HOURS = env.float("SURVEY_DELAY_HOURS", default=24.0)
+SURVEY_REMINDER_HOURS = env.float("SURVEY_REMINDER_HOURS", default=72.0)
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
+SURVEY_COOLDOWN_DAYS = env.int("SURVEY_COOLDOWN_DAYS", default=7)
+SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are never surveyed
+CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
+    "task": "helpdesk.tasks.email_outbox_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.tasks.surveys_run", "schedule": 300.0}
+if IMAP_URL:
+    CELERY_BEAT_SCHEDULE["email-imap-poll"] = {
+        "task": "helpdesk.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}

@@ -38,3 +38,43 @@ def chat_transcript_send(conversation_id: int) -> bool:
     if conversation is None:
         return False
     return transcript_send(conversation=conversation)
+
+
+# --- Email channel and surveys ---------------------------------------------------------------
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=None, time_limit=300)
+def email_send(self, outbound_id: int) -> str:
+    """Send one outbox row (helpdesk.email.outbox). Temporary failures come back after a
+    backoff; the row itself records when, so the sweeper repairs a lost retry."""
+    from helpdesk.email.outbox import outbox_deliver
+
+    result = outbox_deliver(outbound_id=outbound_id)
+    if result.outcome == "retry" and not self.request.is_eager:
+        raise self.retry(countdown=result.retry_in)
+    return result.outcome
+
+
+@shared_task(ignore_result=True)
+def email_outbox_sweep() -> int:
+    """Beat: re-schedule outbox rows whose task was lost or whose worker died."""
+    from helpdesk.email.outbox import outbox_sweep
+
+    return outbox_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=600)
+def email_imap_poll() -> int:
+    """Beat: read new messages from the IMAP mailbox of settings.IMAP_URL."""
+    from helpdesk.email.imap import imap_poll
+
+    return imap_poll()
+
+
+@shared_task(ignore_result=True)
+def surveys_run() -> dict:
+    """Beat: schedule surveys of newly resolved conversations; send, remind and expire the
+    ones that are due (helpdesk.surveys.services)."""
+    from helpdesk.surveys.services import surveys_run as run
+
+    return run()

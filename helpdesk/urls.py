@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),
+    path("email/", include("helpdesk.email.views")),
+    path("surveys/", include("helpdesk.surveys.views")),
     path("chat/", include("helpdesk.views_chat")),
     path("orders/<str:number>/report-problem/", views_report.report_problem,
          name="report_problem"),

@@ -126,6 +126,12 @@ def message_post(
                 kind=kind, body=body, client_id=client_id, created_at=now, event=event,
             )
             message.conversation = conv
+            if (author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
+                    and conv.channel in (Channel.EMAIL, Channel.WEB)):
+                # The reply's email is written in this transaction (helpdesk.email.outbox).
+                from helpdesk.email.outbound import email_reply_enqueue
+
+                email_reply_enqueue(message=message)
             realtime.conversation_event(conv.pk, "message", seq=message.seq, id=message.pk,
                                         internal=kind == MessageKind.NOTE)
             return Posted(message, True)

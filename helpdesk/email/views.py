@@ -1,0 +1,82 @@
+"""Edges of the email channel: the provider webhook and attachment downloads.
+
+The webhook takes the raw RFC 822 message as the request body. The provider (or the relay in
+front of it) signs ``<timestamp>.<body>`` with HMAC-SHA256 under EMAIL_WEBHOOK_SECRET and sends
+``X-Helpdesk-Timestamp`` and ``X-Helpdesk-Signature`` (hex); requests older than five minutes
+are refused, so a captured request cannot be replayed later (and a replay within the window is
+a duplicate anyway).
+"""
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from helpdesk.access import NotFound, access_conversation
+from helpdesk.email.inbound import email_ingest
+from helpdesk.models import Attachment, MessageKind
+
+MAX_SKEW_SECONDS = 300
+
+
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+@csrf_exempt
+@require_POST
+def inbound_webhook(request):
+    secret = settings.EMAIL_WEBHOOK_SECRET
+    if not secret:
+        raise Http404
+    timestamp = request.headers.get("X-Helpdesk-Timestamp", "")
+    signature = request.headers.get("X-Helpdesk-Signature", "")
+    try:
+        fresh = abs(time.time() - int(timestamp)) <= MAX_SKEW_SECONDS
+    except ValueError:
+        fresh = False
+    body = request.body
+    if not fresh or not hmac.compare_digest(
+            webhook_signature(secret, timestamp, body), signature.lower()):
+        return HttpResponse(status=403)
+    if not body:
+        return JsonResponse({"error": "empty"}, status=400)
+    result = email_ingest(body, source="webhook")
+    return JsonResponse({"status": result.status, "reason": result.inbound.reason,
+                         "duplicate": result.duplicate})
+
+
+@login_required
+def attachment_download(request, pk):
+    """Any attachment, as a download only (never rendered inline), to whoever may see it."""
+    att = Attachment.objects.select_related("message__conversation").filter(pk=pk).first()
+    if att is None:
+        raise Http404
+    try:
+        conversation = access_conversation(user=request.user,
+                                           reference=att.message.conversation.reference)
+    except NotFound:
+        raise Http404 from None
+    if att.message.kind == MessageKind.NOTE and not request.user.is_staff:
+        raise Http404
+    if conversation.pk != att.message.conversation_id:
+        raise Http404
+    response = FileResponse(att.file.open("rb"), as_attachment=True,
+                            filename=att.original_name, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+app_name = "email"
+urlpatterns = [
+    path("inbound/", inbound_webhook, name="inbound_webhook"),
+    path("attachments/<int:pk>/download/", attachment_download, name="attachment_download"),
+]

@@ -1,0 +1,1 @@
+"""Satisfaction surveys by email for resolved conversations not rated in the chat."""
