@@ -20,6 +20,7 @@ urlpatterns = [
     path("email/", include("helpdesk.email.views")),
     path("surveys/", include("helpdesk.surveys.views")),
     path("chat/", include("helpdesk.views_chat")),
+    path("requests/", include("helpdesk.views_requests")),
     path("orders/<str:number>/report-problem/", views_report.report_problem,
          name="report_problem"),
     path("orders/<str:number>/report-problem/<str:reference>/", views_report.report_problem_sent,

@@ -249,6 +249,49 @@ def chat_message_send(
     return posted
 
 
+def conversation_reopen(*, conversation: Conversation, by) -> Conversation:
+    """Open a resolved or closed conversation again and record a "reopened" event.
+
+    ``by`` is the customer or an agent who may see it (the caller checked access). A chat
+    keeps its agent; a survey still scheduled is dropped by its step (helpdesk.surveys).
+    Reopening an open conversation changes nothing.
+    """
+    with transaction.atomic():
+        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conv.status not in CLOSED_STATUSES:
+            return conv
+        conv.status = Status.OPEN
+        conv.resolved_at = None
+        conv.save(update_fields=["status", "resolved_at", "updated_at"])
+        event_post(conversation=conv, event="reopened")
+        realtime.conversation_event(conv.pk, "state")
+        realtime.inbox_changed()
+    conversation.status, conversation.resolved_at = conv.status, conv.resolved_at
+    return conv
+
+
+def request_reply(*, conversation: Conversation, customer, body: str,
+                  client_id: str = "") -> Posted:
+    """The customer's reply from "My requests"; a resolved or closed conversation reopens.
+
+    The caller got ``conversation`` from ``access_conversation`` for ``customer``. Sending
+    again with the same ``client_id`` returns the first message and reopens nothing.
+    """
+    if conversation.customer_id != customer.pk:
+        raise ValidationError(_("Only the customer can reply here."), code="forbidden")
+    if client_id and Message.objects.filter(conversation=conversation, author=customer,
+                                            client_id=client_id[:64]).exists():
+        return chat_message_send(conversation=conversation, user=customer, as_agent=False,
+                                 body=body, client_id=client_id)
+    if not _clean_body(body):
+        raise ValidationError({"body": _("Write a message first.")})
+    with transaction.atomic():
+        if conversation.status in CLOSED_STATUSES:
+            conversation_reopen(conversation=conversation, by=customer)
+        return chat_message_send(conversation=conversation, user=customer, as_agent=False,
+                                 body=body, client_id=client_id)
+
+
 def note_add(*, conversation: Conversation, agent, body: str, client_id: str = "") -> Posted:
     """An internal note: agents see it, the customer never does (socket, page, email, export)."""
     return chat_message_send(conversation=conversation, user=agent, as_agent=True, body=body,
