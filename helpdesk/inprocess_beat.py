@@ -11,6 +11,7 @@ import threading
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,10 @@ def run_due(last_run: dict[str, datetime], now: datetime) -> list[str]:
     from celery import current_app
 
     # A web process never imports the apps' tasks modules on its own (a worker does at start):
-    # make autodiscovery run so every scheduled task is registered.
-    current_app.loader.import_default_modules()
+    # import them so every scheduled task is registered. Not through Celery's
+    # loader.import_default_modules(): its Django fix-up calls django.setup() (re-configuring
+    # logging) and runs every system check, each time it is called.
+    autodiscover_modules("tasks")
     ran = []
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]
