@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
@@ -102,8 +103,16 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
             return [(a.display_name or "", a.addr_spec or "") for a in header.addresses]
     except Exception:  # noqa: BLE001, S110 - fall back to the lenient parser below
         pass
-    values = [str(v) for v in (msg.get_all(name, failobj=[]) or [])]
-    return getaddresses(values)
+    # Parse the raw value, then decode each name alone: a decoded name may hold anything.
+    raw = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    out = []
+    for display, addr in getaddresses(raw):
+        try:
+            display = str(make_header(decode_header(display)))
+        except Exception:  # noqa: BLE001, S110 - keep the undecoded name
+            pass
+        out.append((display, addr))
+    return out
 
 
 def _decode(part) -> str:
