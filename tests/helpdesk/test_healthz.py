@@ -68,7 +68,7 @@ def test_healthz_on_redis_is_200_while_it_runs_and_503_naming_the_parts_after_it
         assert status == 200, body
         assert body["status"] == "ok"
         assert body["checks"]["cache"]["backend"] == "RedisCache"
-        assert body["checks"]["channel_layer"]["backend"] == "RedisChannelLayer"
+        assert body["checks"]["channel_layer"]["backend"] == "RedisPubSubChannelLayer"
         assert body["checks"]["broker"]["ok"] is True
         assert body["checks"]["broker"]["backend"] != "eager"
 

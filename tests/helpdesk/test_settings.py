@@ -127,8 +127,9 @@ def test_database_url_switches_to_postgresql(tmp_path):
 def test_redis_url_switches_layer_broker_and_cache_to_redis(tmp_path):
     url = "redis://127.0.0.1:6379/4"
     s = settings_with({"REDIS_URL": url}, tmp_path)
-    assert s["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert s["layer_hosts"] == [url]
+    # The pub/sub layer: docs/performance.md ("Channel layer") says why.
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert s["layer_hosts"] == [{"address": url}]
     assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert s["cache_location"] == url
     assert s["broker"] == url and s["app_broker"] == url
@@ -194,7 +195,7 @@ def test_production_variables_pass_the_deploy_check_at_warning_level(tmp_path):
     s = settings_with(env, tmp_path)
     assert s["debug"] is False
     assert s["db_engine"] == "django.db.backends.postgresql"
-    assert s["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert s["eager"] is False
     assert s["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert s["allowed_hosts"] == ["help.example.com"]
