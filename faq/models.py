@@ -108,6 +108,9 @@ class SearchDocument(models.Model):
     index_title = models.TextField()
     index_body = models.TextField()
     vector = SearchVectorField(null=True)
+    # The title alone: title matches come straight from its index (a weight-restricted query
+    # on ``vector`` would have to re-read every matching row).
+    title_vector = SearchVectorField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["article", "language"], name="faq_searchdoc_article_lang")]

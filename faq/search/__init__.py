@@ -5,7 +5,9 @@
    Chinese as bigram phrases, so 退货 finds 如何申请退货);
 2. every word again, misspelt words replaced by the nearest dictionary words ("refnud" ->
    "refund"): pg_trgm similarity on PostgreSQL, edit distance on both;
-3. any word (long natural-language questions from the pre-chat form);
+3. any word (long natural-language questions from the pre-chat form), and a Chinese run's
+   two-character pieces anywhere in the text rather than side by side ("跟踪物流" finds
+   "物流……跟踪");
 4. on SQLite, a LIKE substring match.
 Results keep one translation per article, the customer's language first.
 
@@ -89,7 +91,7 @@ def search(text: str, *, language: str, limit: int = 10, any_word: bool = False)
             return Outcome(corrected, _one_per_article(rows, language=language, limit=limit), shown)
     current = corrected or query
 
-    if len(query.words) > 1:
+    if len(query.words) > 1 or any(is_cjk(w) and len(w) > 2 for w in query.words):
         rows = impl.find(current, language=language, limit=fetch, match_all=False)
         if rows:
             return Outcome(current, _one_per_article(rows, language=language, limit=limit))

@@ -5,52 +5,56 @@ typo correction."""
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
-from faq.search.text import ParsedQuery, bigrams, is_cjk
+from faq.search.text import ParsedQuery, bigrams, is_cjk, word_pairs
 
 CONFIGS = {"en": "english", "ru": "russian", "zh-hans": "simple"}
 # An unranked cap on candidates keeps a very common word from ranking the whole table; title
 # matches get their own share so the best candidates are not cut off.
-TITLE_CANDIDATES = 200
-BODY_CANDIDATES = 800
+TITLE_CANDIDATES = 150
+BODY_CANDIDATES = 250
 TRIGRAM_THRESHOLD = 0.2
 
 
-def _word_query(word: str, *, chinese: bool, weight: str) -> str:
+def _word_query(word: str, *, chinese: bool, loose: bool = False) -> str:
+    """One word as tsquery text; a Chinese run is a phrase of its bigrams (``loose``: its
+    side-by-side pairs anywhere)."""
     if is_cjk(word):
         if not chinese:
             return ""
         if len(word) == 1:
-            return f"{word}:*{weight}"
-        return "(" + " <-> ".join(f"{b}:{weight}" if weight else b for b in bigrams(word)) + ")"
-    return f"{word}:*{weight}"
+            return f"{word}:*"
+        if loose:
+            return "(" + " & ".join(word_pairs(word)) + ")"
+        return "(" + " <-> ".join(bigrams(word)) + ")"
+    return f"{word}:*"
 
 
-def _tsquery_text(query: ParsedQuery, *, chinese: bool, match_all: bool, weight: str = "") -> str:
+def _tsquery_text(query: ParsedQuery, *, chinese: bool, match_all: bool) -> str:
     groups = []
     for alternatives in query.alternatives:
-        parts = [p for p in (_word_query(w, chinese=chinese, weight=weight) for w in alternatives) if p]
+        parts = [p for p in (_word_query(w, chinese=chinese, loose=not match_all)
+                             for w in alternatives) if p]
         if parts:
             groups.append("(" + " | ".join(parts) + ")")
     return (" & " if match_all else " | ").join(groups)
 
 
+# Candidates come unranked from the GIN indexes, title matches first, each capped; only they are
+# ranked. A word in a third of all articles therefore costs no more than a rare one.
 _FIND_SQL = """
-WITH q AS (
-    SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(latin)s)
-           || to_tsquery('simple', %(chinese)s) AS query,
-           to_tsquery('english', %(latin_a)s) || to_tsquery('russian', %(latin_a)s)
-           || to_tsquery('simple', %(chinese_a)s) AS title_query
-), candidates AS (
-    (SELECT d.translation_id FROM faq_searchdocument d, q
-      WHERE d.is_published AND d.vector @@ q.title_query LIMIT %(title_cap)s)
-    UNION
-    (SELECT d.translation_id FROM faq_searchdocument d, q
-      WHERE d.is_published AND d.vector @@ q.query LIMIT %(body_cap)s)
-)
 SELECT d.translation_id, d.article_id, d.language,
-       ts_rank(d.vector, q.query, 1) * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END
-       AS score
-  FROM candidates c JOIN faq_searchdocument d ON d.translation_id = c.translation_id, q
+       (2 * ts_rank(d.title_vector, c.query) + ts_rank(d.vector, c.query, 1))
+       * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END AS score
+  FROM ((SELECT translation_id, query FROM faq_searchdocument,
+                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(latin)s)
+                        || to_tsquery('simple', %(chinese)s) AS query) q
+          WHERE is_published AND title_vector @@ query LIMIT %(title_cap)s)
+        UNION ALL
+        (SELECT translation_id, query FROM faq_searchdocument,
+                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(latin)s)
+                        || to_tsquery('simple', %(chinese)s) AS query) q
+          WHERE is_published AND vector @@ query LIMIT %(body_cap)s)) c
+  JOIN faq_searchdocument d ON d.translation_id = c.translation_id
  ORDER BY score DESC, d.translation_id
  LIMIT %(limit)s
 """
@@ -60,14 +64,15 @@ def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = Tru
     params = {
         "latin": _tsquery_text(query, chinese=False, match_all=match_all),
         "chinese": _tsquery_text(query, chinese=True, match_all=match_all),
-        "latin_a": _tsquery_text(query, chinese=False, match_all=match_all, weight="A"),
-        "chinese_a": _tsquery_text(query, chinese=True, match_all=match_all, weight="A"),
         "title_cap": TITLE_CANDIDATES,
         "body_cap": BODY_CANDIDATES,
         "language": language,
         "limit": limit,
     }
-    with connection.cursor() as cursor:
+    # A LIMIT without ORDER BY tempts the planner into a sequential scan that evaluates @@ on
+    # row after row (it underestimates that cost); the GIN bitmap scans are always right here.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(_FIND_SQL, params)
         return cursor.fetchall()
 
@@ -98,7 +103,9 @@ def index_documents(documents) -> None:
     for doc in documents:
         by_language.setdefault(doc.language, []).append(doc.pk)
     for language, ids in by_language.items():
-        SearchDocument.objects.filter(pk__in=ids).update(vector=_vector(language))
+        SearchDocument.objects.filter(pk__in=ids).update(
+            vector=_vector(language), title_vector=_title_vector(language)
+        )
 
 
 def _vector(language: str):
@@ -107,11 +114,17 @@ def _vector(language: str):
             + SearchVector("index_body", weight="C", config=config))
 
 
+def _title_vector(language: str):
+    return SearchVector("index_title", config=CONFIGS.get(language, "simple"))
+
+
 def rebuild() -> None:
     from faq.models import SearchDocument
 
     for language in CONFIGS:
-        SearchDocument.objects.filter(language=language).update(vector=_vector(language))
+        SearchDocument.objects.filter(language=language).update(
+            vector=_vector(language), title_vector=_title_vector(language)
+        )
 
 
 def remove_documents(translation_ids) -> None:

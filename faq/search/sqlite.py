@@ -4,15 +4,19 @@ bm25 ranking, and a LIKE fallback for what the tokens cannot match."""
 from django.db import connection
 from django.db.models.functions import Length
 
-from faq.search.text import ParsedQuery, bigrams, is_cjk, stem, stemmed_text
+from faq.search.text import ParsedQuery, bigrams, is_cjk, stem, stemmed_text, word_pairs
 
 TITLE_WEIGHT = 5.0
 
 
-def _fts_word(word: str) -> str:
+def _fts_word(word: str, *, loose: bool = False) -> str:
+    """One word as FTS5 query text; a Chinese run is a phrase of its bigrams (``loose``: its
+    side-by-side pairs anywhere)."""
     if is_cjk(word):
         if len(word) == 1:
             return f'"{word}"*'
+        if loose:
+            return "(" + " AND ".join(f'"{b}"' for b in word_pairs(word)) + ")"
         return '"' + " ".join(bigrams(word)) + '"'
     return f'"{stem(word)}"*'
 
@@ -20,7 +24,7 @@ def _fts_word(word: str) -> str:
 def fts_query(query: ParsedQuery, *, match_all: bool = True) -> str:
     groups = []
     for alternatives in query.alternatives:
-        parts = list(dict.fromkeys(_fts_word(w) for w in alternatives))
+        parts = list(dict.fromkeys(_fts_word(w, loose=not match_all) for w in alternatives))
         groups.append("(" + " OR ".join(parts) + ")")
     return (" AND " if match_all else " OR ").join(groups)
 

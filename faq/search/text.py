@@ -40,6 +40,7 @@ def is_cjk(token: str) -> bool:
     return bool(CJK_RUN.fullmatch(token))
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word: Russian for Cyrillic, English otherwise."""
     if is_cjk(word):
@@ -52,6 +53,14 @@ def bigrams(run: str) -> list[str]:
     if len(run) < 2:
         return [run]
     return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def word_pairs(run: str) -> list[str]:
+    """A CJK run cut into side-by-side pairs (most Chinese words have two characters):
+    "跟踪物流" -> 跟踪 物流. A last odd character is dropped unless it is the whole run."""
+    if len(run) < 2:
+        return [run]
+    return [run[i:i + 2] for i in range(0, len(run) - 1, 2)]
 
 
 def tokens(text: str) -> list[str]:

@@ -177,3 +177,19 @@ def test_postgres_search_uses_the_gin_indexes(corpus):
         assert cursor.fetchone() == (1,)
     assert "faq_searchdoc_vector_gin" in plan
     assert "USING gin (term gin_trgm_ops)" in term_index
+
+
+def test_chinese_phrase_first_then_its_words_anywhere(db):
+    cat = services.category_save(slug="c", names={"zh-hans": ("类", "")})
+    services.article_save(slug="together", category=cat, translations={
+        "zh-hans": T("物流跟踪说明", "查看物流跟踪记录。"),
+    })
+    services.article_save(slug="apart", category=cat, translations={
+        "zh-hans": T("物流问题", "如何跟踪包裹。"),
+    })
+    assert slugs(article_search(query="物流跟踪", language="zh-hans")) == ["together"]
+    assert slugs(article_search(query="物流跟进", language="zh-hans")) == []
+    # No article has these characters side by side: their two-character words anywhere will do.
+    assert slugs(article_search(query="物流包裹跟踪", language="zh-hans")) == ["apart"]
+    assert sorted(slugs(article_search(query="跟踪物流", language="zh-hans"))) == [
+        "apart", "together"]
