@@ -197,7 +197,8 @@ def survey_by_token(*, token: str, now=None) -> SurveyLink:
         raise SurveyNotFound
     answered = survey.status == SurveyStatus.ANSWERED or SatisfactionRating.objects.filter(
         conversation_id=survey.conversation_id).exists()
-    if not answered and (survey.expires_at is None or survey.expires_at <= now):
+    if not answered and (survey.status == SurveyStatus.EXPIRED or survey.expires_at is None
+                         or survey.expires_at <= now):
         raise SurveyNotFound
     return SurveyLink(survey, answered)
 
@@ -225,7 +226,8 @@ def survey_answer(*, token: str, score, comment: str = "", now=None) -> Satisfac
                 conversation_id=survey.conversation_id).exists():
             raise ValidationError(_("You have already rated this conversation. Thank you!"),
                                   code="answered")
-        if survey.expires_at is None or survey.expires_at <= now:
+        if survey.status == SurveyStatus.EXPIRED or survey.expires_at is None \
+                or survey.expires_at <= now:
             raise SurveyNotFound
         try:
             with transaction.atomic():

@@ -1,0 +1,242 @@
+"""Surveys: scheduled through the database, one per conversation, one reminder, hashed
+one-click tokens, one rating however many submissions race."""
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.email.tokens import survey_token_hash
+from helpdesk.models import (
+    Channel,
+    OutboundEmail,
+    OutboundKind,
+    RatingSource,
+    SatisfactionRating,
+    Status,
+    Survey,
+    SurveyStatus,
+)
+from helpdesk.services.conversations import conversation_open, conversation_rate
+from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token, surveys_run
+from tests.factories import CustomerFactory
+from tests.services import require
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r"(http://\S+/surveys/([A-Za-z0-9_-]+)/)\?score=(\d)")
+
+
+@pytest.fixture(autouse=True)
+def _survey_settings(settings):
+    settings.SURVEY_DELAY_HOURS = 24
+    settings.SURVEY_REMINDER_HOURS = 72
+    settings.SURVEY_LINK_DAYS = 14
+    settings.SURVEY_COOLDOWN_DAYS = 7
+
+
+def resolved(customer=None, channel=Channel.WEB, hours_ago=25):
+    customer = customer or CustomerFactory()
+    conv = conversation_open(customer=customer, channel=channel, topic="returns",
+                             description="My kettle arrived broken")
+    conv.status = Status.RESOLVED
+    conv.resolved_at = timezone.now() - timedelta(hours=hours_ago)
+    conv.save(update_fields=["status", "resolved_at"])
+    return conv
+
+
+def run(now=None):
+    return surveys_run(now=now)
+
+
+def tokens_in_outbox():
+    return [m for m in LINK.findall("\n".join(e.body for e in mail.outbox))]
+
+
+def test_a_survey_is_sent_after_the_delay_and_never_before(django_capture_on_commit_callbacks):
+    early = resolved(hours_ago=2)
+    due = resolved(hours_ago=25)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run()
+    assert result["sent"] == 1
+    assert list(Survey.objects.values_list("conversation_id", flat=True)) == [due.pk]
+    assert not Survey.objects.filter(conversation=early).exists()
+    assert len(mail.outbox) == 1 and due.reference in mail.outbox[0].subject
+    scores = [int(s) for _u, _t, s in tokens_in_outbox()]
+    assert scores == [1, 2, 3, 4, 5]
+
+
+def test_the_token_is_long_random_and_stored_only_hashed(django_capture_on_commit_callbacks):
+    resolved()
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    token = tokens_in_outbox()[0][1]
+    assert len(token) >= 43  # 32 random bytes, base64url
+    survey = Survey.objects.get()
+    assert survey.token_hash == survey_token_hash(token) and token not in survey.token_hash
+    assert not Survey.objects.filter(token_hash=token).exists()
+    assert survey.expires_at - survey.sent_at == timedelta(days=14)
+
+
+def test_one_reminder_then_expiry_and_no_second_survey(django_capture_on_commit_callbacks):
+    conv = resolved()
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(now)
+        assert run(now + timedelta(hours=10)).get("reminded") is None
+        assert run(now + timedelta(hours=73))["reminded"] == 1
+        run(now + timedelta(days=5))
+        run(now + timedelta(days=15))
+    kinds = list(OutboundEmail.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [OutboundKind.SURVEY, OutboundKind.SURVEY_REMINDER]
+    survey = Survey.objects.get(conversation=conv)
+    assert survey.status == SurveyStatus.EXPIRED and survey.due_at is None
+    assert Survey.objects.count() == 1
+    first, second = [t for _u, t, s in tokens_in_outbox() if s == "1"]
+    with pytest.raises(SurveyNotFound):
+        survey_by_token(token=first)
+    with pytest.raises(SurveyNotFound):
+        survey_by_token(token=second)
+
+
+def test_conversations_rated_in_the_chat_get_no_survey():
+    chat = resolved(channel=Channel.CHAT)
+    conversation_rate(conversation=chat, customer=chat.customer, score=5)
+    run()
+    assert not Survey.objects.exists() and mail.outbox == []
+
+
+def test_customers_who_opted_out_get_none(django_capture_on_commit_callbacks):
+    conv = resolved()
+    profile = conv.customer.customer_profile
+    profile.notify_surveys = False
+    profile.save(update_fields=["notify_surveys"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    survey = Survey.objects.get()
+    assert (survey.status, survey.reason) == (SurveyStatus.SKIPPED, "opted_out")
+    assert mail.outbox == []
+
+
+def test_one_survey_per_customer_within_the_cooldown(django_capture_on_commit_callbacks):
+    customer = CustomerFactory()
+    resolved(customer, hours_ago=30)
+    resolved(customer, hours_ago=26)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run()
+    assert result["sent"] == 1 and result["skipped:cooldown"] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_reopened_conversation_is_not_surveyed_until_resolved_again():
+    conv = resolved()
+    from helpdesk.surveys.services import surveys_schedule
+
+    surveys_schedule()
+    conv.status = Status.OPEN
+    conv.save(update_fields=["status"])
+    assert run()["reopened"] == 1
+    assert not Survey.objects.exists()
+
+
+def sent_survey(django_capture_on_commit_callbacks):
+    conv = resolved()
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    url, token, _score = tokens_in_outbox()[0]
+    return conv, url, token
+
+
+def test_opening_the_link_changes_nothing_and_preselects_the_score(
+        client, django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    response = client.get(url + "?score=4")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'<input[^>]*value="4"[^>]*checked', html)
+    assert response["Cache-Control"] == "no-store"
+    client.head(url + "?score=1")
+    assert not SatisfactionRating.objects.exists()
+    assert Survey.objects.get().status == SurveyStatus.SENT
+
+
+def test_submitting_records_the_rating_once(client, django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    response = client.post(url, {"score": "5", "comment": "Quick and kind"})
+    assert response.status_code == 302
+    rating = SatisfactionRating.objects.get(conversation=conv)
+    assert (rating.score, rating.comment, rating.source) == (5, "Quick and kind",
+                                                             RatingSource.SURVEY)
+    again = client.post(url, {"score": "1"})
+    assert again.status_code == 200 and "survey-thanks" in again.content.decode()
+    assert SatisfactionRating.objects.get(conversation=conv).score == 5
+    survey = Survey.objects.get()
+    assert survey.status == SurveyStatus.ANSWERED and survey.due_at is None
+
+
+def test_the_comment_is_optional_and_the_score_is_checked(client,
+                                                          django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    bad = client.post(url, {"score": "9"})
+    assert bad.status_code == 400 and not SatisfactionRating.objects.exists()
+    assert 'class="field-error"' in bad.content.decode()
+    assert client.post(url, {"score": "3"}).status_code == 302
+
+
+def test_low_ratings_are_flagged_for_review(django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    survey_answer(token=token, score=2, comment="Nobody answered for days")
+    assert Survey.objects.get().needs_review is True
+
+
+def test_unknown_and_expired_links_show_the_same_page(client,
+                                                      django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    assert client.get(reverse("surveys:rate", args=["x" * 43])).status_code == 404
+    Survey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(url).status_code == 404
+    with pytest.raises(SurveyNotFound):
+        survey_answer(token=token, score=5)
+
+
+def test_a_survey_answer_after_a_chat_rating_is_refused(django_capture_on_commit_callbacks):
+    conv, url, token = sent_survey(django_capture_on_commit_callbacks)
+    conversation_rate(conversation=conv, customer=conv.customer, score=4)
+    with pytest.raises(ValidationError) as exc:
+        survey_answer(token=token, score=1)
+    assert exc.value.code == "answered"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_many_simultaneous_submissions_record_one_rating(django_capture_on_commit_callbacks):
+    require(connection.vendor == "postgresql",
+            "PostgreSQL is needed for real row locks (run with DATABASE_URL=postgres://...)")
+    conv = resolved()
+    run()
+    token = tokens_in_outbox()[0][1]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def submit(score):
+        barrier.wait()
+        try:
+            survey_answer(token=token, score=score, comment=f"try {score}")
+            outcomes.append("recorded")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(1 + i % 5,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("recorded") == 1 and outcomes.count("refused") == 11
+    assert SatisfactionRating.objects.filter(conversation=conv).count() == 1
