@@ -9,9 +9,10 @@ The pages are server-rendered; ``static/js/console.js`` keeps them live over /ws
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from helpdesk.services.conversations import (
     message_payload,
 )
 
+INBOX_LIMIT = 200
 BOXES = [("waiting", gettext_lazy("Waiting")), ("mine", gettext_lazy("Mine")),
          ("team", gettext_lazy("Team")), ("all", gettext_lazy("All"))]
 
@@ -82,17 +84,46 @@ class TransferForm(forms.Form):
             is_active=True, is_staff=True, agent_profile__isnull=False).order_by("full_name")
 
 
+def _box(request) -> str:
+    box = request.GET.get("box", "waiting")
+    return box if box in dict(BOXES) else "waiting"
+
+
+def inbox_row(conversation: Conversation) -> dict:
+    """One inbox row as the console's script draws it (textContent only)."""
+    return {
+        "reference": conversation.reference,
+        "url": reverse("helpdesk_console:conversation", args=[conversation.reference]),
+        "customer": conversation.customer.get_full_name(),
+        "channel": conversation.get_channel_display(),
+        "topic": conversation.get_topic_display(),
+        "status": conversation.status,
+        "status_display": conversation.get_status_display(),
+        "assignee": conversation.assignee.get_short_name() if conversation.assignee else "",
+        "since": timesince(conversation.queued_at or conversation.created_at),
+    }
+
+
 def console(request):
     _require_agent(request)
-    box = request.GET.get("box", "waiting")
-    if box not in dict(BOXES):
-        box = "waiting"
+    box = _box(request)
     profile, _created = AgentProfile.objects.get_or_create(user=request.user)
     return render(request, "admin/console/inbox.html", {
         **admin.site.each_context(request), "title": _("Agent console"),
         "boxes": BOXES, "box": box, "counts": inbox_counts(user=request.user),
-        "conversations": inbox(user=request.user, box=box)[:200],
+        "conversations": inbox(user=request.user, box=box)[:INBOX_LIMIT],
         "profile": profile, "statuses": AgentStatus.choices,
+    })
+
+
+def inbox_rows(request):
+    """GET ?box=... -> the tab's rows and every tab's count; the console redraws its list with
+    this whenever the socket says the inbox changed."""
+    _require_agent(request)
+    box = _box(request)
+    return JsonResponse({
+        "box": box, "counts": inbox_counts(user=request.user),
+        "rows": [inbox_row(c) for c in inbox(user=request.user, box=box)[:INBOX_LIMIT]],
     })
 
 
@@ -176,6 +207,7 @@ _v = admin.site.admin_view
 urlpatterns = [
     path("", _v(console), name="inbox"),
     path("status/", _v(set_status), name="status"),
+    path("rows/", _v(inbox_rows), name="rows"),
     path("<str:reference>/", _v(conversation_view), name="conversation"),
     path("<str:reference>/resolve/", _v(resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(transfer), name="transfer"),

@@ -94,6 +94,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.ticker = asyncio.create_task(self._tick_loop())
 
     async def disconnect(self, code):
+        self.closed = True  # debounced sends still scheduled find the socket gone
         if self.ticker is not None:
             self.ticker.cancel()
         if self.ident is None:
@@ -204,6 +205,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         if conv_id in self.joined and cursor is not None:
             self.joined[conv_id]["cursor"] = cursor
+        if conv_id is not None:
+            # The message ends this bout of typing: the next keystroke is announced at once.
+            self.typing_sent.pop(conv_id, None)
         for f in frames:
             await self.send_json(f)
         await self.send_json(ack)
@@ -308,10 +312,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         async def later():
             await asyncio.sleep(DEBOUNCE)
             self.pending.discard(key)
+            if self.closed:
+                return
             try:
                 await fn(*args)
             except Exception:
-                logger.exception("chat %s failed", key)
+                if not self.closed:  # else the client left while we were sending
+                    logger.exception("chat %s failed", key)
 
         asyncio.create_task(later())  # noqa: RUF006 - short-lived; errors are logged
 

@@ -200,6 +200,7 @@
     var client = new ChatClient({
       conversations: [ref],
       onStatus: function (state, code) {
+        root.dataset.connected = state === "open" ? "1" : "0";
         if (state === "open") { connEl.textContent = ""; return; }
         if (code === 4401) { location.href = root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname); return; }
         connEl.textContent = t.reconnecting;
@@ -214,7 +215,7 @@
           typingTimer = setTimeout(function () { typingEl.hidden = true; }, 4000);
         } else if (f.type === "read" && f.role === "agent") {
           agentRead = Math.max(agentRead, f.seq); markReceipts();
-        } else if (f.type === "error" && f.code !== "not_found") { showError(f.message || f.code); }
+        } else if (f.type === "error" && f.code !== "not_found") { showError(f.message || t.error); }
       }
     });
 
@@ -224,6 +225,7 @@
       if (!body) { return; }
       showError("");
       var id = client.send(ref, body);
+      lastTyping = 0;   // the next keystroke starts a new bout of typing
       renderMessage({client_id: id, author_role: "customer", kind: "message", body: body,
                      seq: Infinity, attachments: []});
       rows[id].querySelector(".chat-receipt").textContent = t.sending;
@@ -248,7 +250,7 @@
       fetch(root.dataset.uploadUrl, {method: "POST", body: data, credentials: "same-origin",
                                      headers: {"X-CSRFToken": csrfToken(root), Accept: "application/json"}})
         .then(function (r) { return r.json(); })
-        .then(function (res) { if (res.type === "error") { showError(res.message); } })
+        .then(function (res) { if (res.type === "error") { showError(res.message || t.error); } })
         .catch(function () { showError(t.reconnecting); });
       fileInput.value = "";
     });

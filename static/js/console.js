@@ -1,80 +1,171 @@
-// Agent console (docs/protocol.md): live inbox counts, and the conversation view with
-// replies, internal notes, canned replies, typing and read receipts. Uses chat.js's client.
+// Agent console (docs/protocol.md): the live inbox (counts and the list of the open tab), and
+// the conversation view with replies, internal notes, canned replies, typing and read
+// receipts. Uses chat.js's client. Every visible string comes from the page's
+// <template id="console-i18n"> (translated by Django); user text only through textContent.
 (function () {
   "use strict";
 
+  function strings() {
+    var el = document.getElementById("console-i18n");
+    return el ? el.dataset : {};
+  }
+
+  function cell(tag, text) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    return el;
+  }
+
   function inbox(root) {
+    var t = strings();
     var live = root.querySelector("[data-testid=inbox-live]");
+    var tbody = root.querySelector("[data-testid=inbox] tbody");
     var status = root.querySelector("select[data-autosubmit]");
+    var rowsUrl = root.dataset.rowsUrl + "?box=" + encodeURIComponent(root.dataset.box);
+    var loading = false, again = false;
     if (status) { status.addEventListener("change", function () { status.form.submit(); }); }
+
+    function setCounts(counts) {
+      Object.keys(counts).forEach(function (k) {
+        var el = root.querySelector("[data-count=" + k + "]");
+        if (el) { el.textContent = counts[k]; }
+      });
+    }
+
+    function draw(rows) {
+      var frag = document.createDocumentFragment();
+      rows.forEach(function (r) {
+        var tr = document.createElement("tr");
+        tr.dataset.reference = r.reference; tr.dataset.status = r.status;
+        var th = document.createElement("th"); th.scope = "row";
+        var a = cell("a", r.reference); a.href = r.url; th.appendChild(a); tr.appendChild(th);
+        [r.customer, r.channel, r.topic, r.status_display, r.assignee || "—", r.since]
+          .forEach(function (text) { tr.appendChild(cell("td", text)); });
+        frag.appendChild(tr);
+      });
+      if (!rows.length) {
+        var empty = document.createElement("tr"); empty.dataset.empty = "";
+        var td = cell("td", t.empty); td.colSpan = 7; empty.appendChild(td);
+        frag.appendChild(empty);
+      }
+      tbody.textContent = "";
+      tbody.appendChild(frag);
+    }
+
+    // One request at a time; a change announced meanwhile fetches once more afterwards.
+    function refresh() {
+      if (loading) { again = true; return; }
+      loading = true;
+      fetch(rowsUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; })
+        .then(function (data) {
+          if (data) { setCounts(data.counts); draw(data.rows); }
+          loading = false;
+          if (again) { again = false; refresh(); }
+        });
+    }
+
+    var opened = false;
     new window.HelpdeskChatClient({
       conversations: [],
-      onStatus: function (state) { live.textContent = state === "open" ? "" : "…"; },
+      onStatus: function (state) {
+        if (state === "open") {
+          live.textContent = ""; root.dataset.connected = "1";
+          if (opened) { refresh(); }   // changes made while disconnected
+          opened = true;
+        } else {
+          live.textContent = t.reconnecting; root.dataset.connected = "0";
+        }
+      },
       onFrame: function (f) {
         if (f.type !== "inbox") { return; }
-        Object.keys(f.counts).forEach(function (k) {
-          var el = root.querySelector("[data-count=" + k + "]");
-          if (el) { el.textContent = f.counts[k]; }
-        });
+        setCounts(f.counts);
+        refresh();
       }
     });
   }
 
   function conversation(root) {
+    var t = strings();
     var ref = root.dataset.reference;
     var log = root.querySelector(".chat-log");
     var input = root.querySelector("#console-input");
     var note = root.querySelector("#console-note");
     var typing = root.querySelector("[data-testid=console-typing]");
     var stateEl = root.querySelector("[data-testid=console-state]");
+    var connEl = root.querySelector("[data-testid=console-connection]");
     var errorEl = root.querySelector("[data-testid=console-error]");
     var fileInput = root.querySelector("#console-file");
     var customerRead = 0, lastTyping = 0, typingTimer = null;
     var history = JSON.parse(document.getElementById("console-history").textContent);
+
+    function showError(text) { errorEl.textContent = text; errorEl.hidden = !text; }
+
+    function setReceipt(r, read) {
+      r.textContent = read ? "✓✓" : "✓";
+      r.title = read ? t.read : t.sent;
+      r.setAttribute("aria-label", r.title);
+      r.dataset.read = read ? "1" : "0";
+    }
 
     function render(m) {
       if (log.querySelector("[data-seq='" + m.seq + "']")) { return; }
       var li = document.createElement("li");
       li.className = "chat-msg chat-" + m.author_role + " kind-" + m.kind;
       li.dataset.seq = m.seq; li.dataset.testid = "console-message";
-      var who = document.createElement("span"); who.className = "chat-author";
-      who.textContent = (m.kind === "note" ? "🔒 " : "") + (m.author_name || m.author_role);
-      var body = document.createElement("span"); body.className = "chat-body";
-      body.textContent = m.body;
-      li.appendChild(who); li.appendChild(body);
+      if (m.kind !== "event") {
+        var who = cell("span", (m.kind === "note" ? "🔒 " + t.note + " · " : "") +
+                       (m.author_name || t[m.author_role] || ""));
+        who.className = "chat-author";
+        li.appendChild(who);
+      }
+      var body = cell("span", m.body); body.className = "chat-body";
+      li.appendChild(body);
       (m.attachments || []).forEach(function (a) {
+        var link = document.createElement("a"); link.href = a.url; link.target = "_blank";
+        link.rel = "noopener";
         var img = document.createElement("img"); img.src = a.url; img.alt = a.name;
-        img.className = "chat-image"; li.appendChild(img);
+        img.className = "chat-image"; link.appendChild(img); li.appendChild(link);
       });
       if (m.author_role === "agent" && m.kind === "message") {
         var r = document.createElement("span"); r.className = "chat-receipt";
         r.dataset.testid = "console-receipt";
-        r.textContent = m.seq <= customerRead ? "✓✓" : "✓"; li.appendChild(r);
+        setReceipt(r, m.seq <= customerRead); li.appendChild(r);
       }
       log.appendChild(li);
       li.scrollIntoView({block: "end"});
     }
 
+    function markReceipts() {
+      log.querySelectorAll("[data-testid=console-receipt]").forEach(function (r) {
+        if (Number(r.parentNode.dataset.seq) <= customerRead) { setReceipt(r, true); }
+      });
+    }
+
     var client = new window.HelpdeskChatClient({
       conversations: [ref],
-      onStatus: function () {},
+      onStatus: function (state) {
+        root.dataset.connected = state === "open" ? "1" : "0";
+        connEl.textContent = state === "open" ? "" : t.reconnecting;
+      },
       onFrame: function (f) {
         if (f.type === "message" && f.conversation === ref) {
           render(f);
-          if (f.author_role === "customer") { client.raw({type: "read", conversation: ref, seq: f.seq}); typing.hidden = true; }
+          if (f.author_role === "customer") {
+            client.raw({type: "read", conversation: ref, seq: f.seq}); typing.hidden = true;
+          }
         } else if (f.type === "typing" && f.role === "customer") {
           typing.hidden = false; clearTimeout(typingTimer);
           typingTimer = setTimeout(function () { typing.hidden = true; }, 4000);
         } else if (f.type === "read" && f.role === "customer") {
-          customerRead = Math.max(customerRead, f.seq);
-          log.querySelectorAll("[data-testid=console-receipt]").forEach(function (r) {
-            if (Number(r.parentNode.dataset.seq) <= customerRead) { r.textContent = "✓✓"; }
-          });
+          customerRead = Math.max(customerRead, f.seq); markReceipts();
         } else if (f.type === "state" && f.conversation === ref) {
           stateEl.textContent = f.status_display + (f.assignee ? " · " + f.assignee : "");
-          customerRead = Math.max(customerRead, f.read.customer || 0);
+          customerRead = Math.max(customerRead, (f.read && f.read.customer) || 0);
+          markReceipts();
         } else if (f.type === "error") {
-          errorEl.textContent = f.message || f.code; errorEl.hidden = false;
+          showError(f.message || t.error);
         }
       }
     });
@@ -88,9 +179,9 @@
     });
     root.querySelector(".console-compose").addEventListener("submit", function (ev) {
       ev.preventDefault();
-      errorEl.hidden = true;
+      showError("");
       var body = input.value.trim();
-      if (body) { client.send(ref, body, note.checked); input.value = ""; }
+      if (body) { client.send(ref, body, note.checked); input.value = ""; lastTyping = 0; }
       var file = fileInput.files[0];
       if (file) {
         var data = new FormData();
@@ -98,8 +189,14 @@
         fetch(root.dataset.uploadUrl, {method: "POST", body: data, credentials: "same-origin",
           headers: {"X-CSRFToken": window.HelpdeskCsrf(root), Accept: "application/json"}})
           .then(function (r) { return r.json(); })
-          .then(function (res) { if (res.type === "error") { errorEl.textContent = res.message; errorEl.hidden = false; } });
+          .then(function (res) { if (res.type === "error") { showError(res.message || t.error); } })
+          .catch(function () { showError(t.error); });
         fileInput.value = "";
+      }
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault(); root.querySelector(".console-compose").requestSubmit();
       }
     });
     input.addEventListener("input", function () {

@@ -14,6 +14,7 @@ from accounts.models import AgentStatus, MembershipTier
 from helpdesk.asgi import application
 from helpdesk.services.assignment import agent_seen
 from helpdesk.services.conversations import conversation_open
+from tests.e2e.conftest import browser, page_factory  # noqa: F401 - Chromium for test_browser
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 ORIGIN = (b"origin", b"http://testserver")
