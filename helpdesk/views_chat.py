@@ -5,6 +5,7 @@ The page itself is static HTML plus ``static/js/chat.js``, which speaks docs/pro
 """
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -20,7 +21,7 @@ from helpdesk.models import Attachment, Channel, Conversation, MessageKind, Stat
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import MAX_BODY_LENGTH, conversation_open, conversation_rate
-from helpdesk.services.queue import present_agents
+from helpdesk.services.queue import chat_open_now
 from orders.models import Order
 
 SERVABLE_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -59,9 +60,9 @@ def chat_start(request):
     """The pre-chat form. A customer with a chat still going on is taken back to it."""
     if request.method == "GET" and (current := open_chat_of(user=request.user)) is not None:
         return redirect("chat:page", reference=current.reference)
-    initial = {k: request.GET[k] for k in ("topic", "order") if request.GET.get(k)}
+    initial = {k: request.GET[k] for k in ("topic", "order", "description") if request.GET.get(k)}
     form = ChatStartForm(request.POST or None, user=request.user, initial=initial)
-    agents_online = present_agents().exists()
+    agents_online = chat_open_now()
     if request.method == "POST" and form.is_valid():
         channel = Channel.CHAT if agents_online else Channel.WEB
         try:
@@ -75,6 +76,11 @@ def chat_start(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            if conversation.channel != Channel.CHAT:
+                messages.success(request, _(
+                    "We received your request %(reference)s and will answer by email. You can "
+                    "follow it here.") % {"reference": conversation.reference})
+                return redirect("requests:detail", reference=conversation.reference)
             return redirect("chat:page", reference=conversation.reference)
     return render(request, "chat/start.html", {"form": form, "agents_online": agents_online})
 
@@ -84,6 +90,9 @@ def chat_page(request, reference):
     conversation = _conversation_or_404(request, reference)
     if request.user.is_staff:
         return redirect("helpdesk_console:conversation", reference=conversation.reference)
+    if conversation.channel != Channel.CHAT:
+        # Written requests, email and phone calls are followed in My requests.
+        return redirect("requests:detail", reference=conversation.reference)
     return render(request, "chat/chat.html", {
         "conversation": conversation,
         "is_chat": conversation.channel == Channel.CHAT,

@@ -9,13 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import NotFound as ConversationNotFound
 from helpdesk.access import access_conversation
 from helpdesk.models import Channel
 from helpdesk.services.conversations import MAX_BODY_LENGTH
-from helpdesk.services.order_problems import OrderProblem, order_problem_report
+from helpdesk.services.order_problems import PROBLEM_TOPICS, OrderProblem, order_problem_report
+from helpdesk.services.queue import chat_open_now
 from orders.access import NotFound as OrderNotFound
 from orders.access import access_order
 
@@ -62,7 +65,15 @@ def report_problem(request, number):
         else:
             return redirect("report_problem_sent", number=order.number,
                             reference=conversation.reference)
-    return render(request, "orders/report_problem.html", {"order": order, "form": form})
+    chat_url = None
+    if chat_open_now():
+        # "Chat now": the pre-chat form with this order and the problem's topic filled in.
+        problem = form["problem"].value()
+        topic = PROBLEM_TOPICS.get(problem, PROBLEM_TOPICS[OrderProblem.NOT_RECEIVED])
+        chat_url = reverse("chat:start") + "?" + urlencode({"order": order.number,
+                                                             "topic": topic})
+    return render(request, "orders/report_problem.html",
+                  {"order": order, "form": form, "chat_url": chat_url})
 
 
 @login_required

@@ -69,12 +69,12 @@ def request_detail(request, reference):
                 form.add_error("body", exc.messages)
         else:
             return redirect("requests:detail", reference=conversation.reference)
-    messages = [{**message_payload(m, list(m.attachments.all())), "when": m.created_at}
+    thread = [{**message_payload(m, list(m.attachments.all())), "when": m.created_at}
                 for m in messages_visible_to(conversation=conversation, as_agent=False)]
     live_chat = (conversation.channel == Channel.CHAT
                  and conversation.status not in (Status.RESOLVED, Status.CLOSED))
     return render(request, "requests/detail.html", {
-        "conversation": conversation, "messages": messages, "form": form,
+        "conversation": conversation, "thread": thread, "form": form,
         "live_chat": live_chat,
         "closed": conversation.status in (Status.RESOLVED, Status.CLOSED),
     })

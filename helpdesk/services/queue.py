@@ -53,6 +53,19 @@ def present_agents(*, now=None) -> QuerySet[AgentProfile]:
     )
 
 
+def chat_open_now(*, availability=None) -> bool:
+    """Whether a new conversation can be a live chat now, else it is a written request.
+
+    ``support_availability().preferred_channel`` says chat when an agent's status is online
+    (around the clock); a chat also needs that agent's console to be connected, or it would
+    wait for nobody.
+    """
+    from helpdesk.services.availability import support_availability
+
+    availability = availability or support_availability()
+    return availability.preferred_channel == Channel.CHAT and present_agents().exists()
+
+
 def handling_seconds(*, now=None) -> float:
     """Mean time from assignment to resolution of the last chats (a default without any)."""
     now = now or timezone.now()

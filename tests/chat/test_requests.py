@@ -73,7 +73,7 @@ def test_request_page_shows_public_messages_and_never_internal_notes(client, cus
     assert response.status_code == 200
     assert "My parcel is late" in html and "We asked the carrier." in html
     assert "SECRET" not in html
-    assert all(m["kind"] != MessageKind.NOTE for m in response.context["messages"])
+    assert all(m["kind"] != MessageKind.NOTE for m in response.context["thread"])
 
 
 def test_another_customers_reference_is_a_404(client, customer, other_customer):

@@ -116,3 +116,63 @@ def test_agent_status_switch(client, agent):
     client.post("/admin/console/status/", {"status": "away"})
     agent.agent_profile.refresh_from_db()
     assert agent.agent_profile.status == "away"
+
+
+def test_every_help_center_page_links_to_the_chat(client, customer):
+    for url in ("/", "/help/", "/contact/", "/accounts/login/"):
+        assert b'<a href="/chat/" data-testid="nav-chat">' in client.get(url).content, url
+    client.force_login(customer)
+    home = client.get("/").content
+    assert b'href="/chat/"' in home and b'href="/requests/"' in home
+
+
+def test_an_online_agent_without_a_connected_console_gets_no_chat(client, customer):
+    make_agent(present=False)  # status online, console closed
+    client.force_login(customer)
+    assert b'data-testid="chat-unavailable"' in client.get("/chat/").content
+    client.post("/chat/", {"topic": "orders", "description": "Late"})
+    assert Conversation.objects.get(customer=customer).channel == Channel.WEB
+
+
+def test_written_request_from_the_chat_form_lands_in_my_requests(client, customer):
+    client.force_login(customer)
+    response = client.post("/chat/", {"topic": "payment", "description": "Charged twice",
+                                      "client_id": "w1"})
+    conv = Conversation.objects.get(customer=customer)
+    assert response.status_code == 302 and response.url == f"/requests/{conv.reference}/"
+    page = client.get(response.url)
+    assert "will answer by email" in page.content.decode()
+    assert conv.reference in client.get("/requests/").content.decode()
+    # Its chat page address leads to the request page too.
+    assert client.get(f"/chat/{conv.reference}/").url == f"/requests/{conv.reference}/"
+
+
+def test_prechat_form_takes_order_topic_and_description_from_the_link(client, customer):
+    order = OrderFactory(customer=customer)
+    client.force_login(customer)
+    form = client.get(f"/chat/?order={order.number}&topic=returns&description=Broken").context[
+        "form"]
+    assert form["order"].value() == order.number
+    assert form["topic"].value() == "returns" and form["description"].value() == "Broken"
+
+
+def test_inbox_rows_give_the_tab_list_and_counts_for_the_live_console(client, customer, chat,
+                                                                     other_customer):
+    agent = make_agent(present=False)
+    client.force_login(customer)
+    assert client.get("/admin/console/rows/").status_code == 302  # customers: admin login
+    client.force_login(agent)
+    data = client.get("/admin/console/rows/?box=waiting").json()
+    assert data["box"] == "waiting" and data["counts"]["waiting"] == 1
+    assert [r["reference"] for r in data["rows"]] == [chat.reference]
+    row = data["rows"][0]
+    assert row["url"] == f"/admin/console/{chat.reference}/"
+    assert (row["customer"], row["status"], row["assignee"]) == ("Ann Customer", "waiting", "")
+    from helpdesk.services.assignment import conversation_assign
+
+    conversation_assign(conversation=chat, agent=agent)
+    assert client.get("/admin/console/rows/?box=waiting").json()["rows"] == []
+    mine = client.get("/admin/console/rows/?box=mine").json()["rows"]
+    assert [(r["reference"], r["assignee"]) for r in mine] == [(chat.reference, "Agent")]
+    conversation_resolve(conversation=chat, by=agent)
+    assert client.get("/admin/console/rows/?box=mine").json()["rows"] == []
