@@ -175,20 +175,23 @@ def test_customer_and_agent_chat_in_two_browsers(chat_server, page_factory, tmp_
     customer_page.run(customer_types_and_sends)
 
     def agent_reads_and_replies(p):
-        typing_seen = p.get_by_test_id("console-typing").is_visible()
         p.wait_for_selector("[data-testid=console-message] >> text=Any news")
         p.wait_for_function("() => [...document.querySelectorAll('[data-testid=console-log] img')]"
                             ".some(i => i.complete && i.naturalWidth === 64)")
         p.get_by_test_id("console-input").press_sequentially("Checking with the carrier",
                                                              delay=20)
+        p.set_input_files("#console-file", image_path)
         p.get_by_test_id("console-send").click()
         p.wait_for_selector("[data-testid=console-message] >> text=Checking with the carrier")
-        return typing_seen
+        p.wait_for_function("() => document.querySelectorAll('[data-testid=console-log] img')"
+                            ".length === 2")
 
     agent_page.run(agent_reads_and_replies)
 
     def customer_sees_reply_and_receipts(p):
         p.wait_for_selector("[data-testid=chat-message] >> text=Checking with the carrier")
+        p.wait_for_function("() => [...document.querySelectorAll('.chat-agent img')]"
+                            ".some(i => i.complete && i.naturalWidth === 64)")
         p.wait_for_function(
             "() => [...document.querySelectorAll('.chat-customer [data-testid=chat-receipt]')]"
             ".every(r => r.textContent === 'Read')")
@@ -243,8 +246,9 @@ def test_customer_and_agent_chat_in_two_browsers(chat_server, page_factory, tmp_
     assert (rating.score, rating.comment, rating.source) == (5, "Quick and kind", "chat")
     conv.refresh_from_db()
     assert conv.status == Status.RESOLVED and conv.assignee == agent
-    attachment = Attachment.objects.get(message__conversation=conv)
-    assert (attachment.width, attachment.height) == (64, 48)
+    attachments = Attachment.objects.filter(message__conversation=conv)
+    assert sorted(a.message.author_role for a in attachments) == ["agent", "customer"]
+    assert {(a.width, a.height) for a in attachments} == {(64, 48)}
     bodies = list(conv.messages.values_list("body", flat=True))
     assert "Any news" in bodies and "Checking with the carrier" in bodies
 
