@@ -45,7 +45,7 @@ test: install
 ## Regenerate the translation catalogs (needs GNU gettext); the compiled .mo files are committed.
 messages: install
 	$(PY) manage.py makemessages -l ru -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
-	$(PY) manage.py makemessages -d djangojs -l ru -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages -d djangojs -l ru -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'static/vendor/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: install
