@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orders",
     "faq",
     "helpdesk",
+    "helpdesk.reports",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,9 @@ CHAT_DISCONNECT_GRACE_SECONDS = env.int("CHAT_DISCONNECT_GRACE_SECONDS", default
 CHAT_DEFAULT_HANDLING_SECONDS = env.int("CHAT_DEFAULT_HANDLING_SECONDS", default=360)
 CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
+# Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
+CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {
+    "task": "helpdesk.reports.tasks.reports_timings_refresh", "schedule": 60.0}
 
 LOGGING = {
     "version": 1,

@@ -15,8 +15,9 @@ because every local day is turned into UTC separately.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -52,6 +53,13 @@ class Schedule:
             else dict(DEFAULT_HOURS)
         holidays = frozenset(Holiday.objects.values_list("date", flat=True))
         return cls(tz=tz, hours=hours, holidays=holidays)
+
+    @property
+    def key(self) -> str:
+        """A digest of the time zone, hours and holidays: stored timings computed under another
+        schedule are stale."""
+        text = repr((str(self.tz), sorted(self.hours.items()), sorted(self.holidays)))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _local_day(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
@@ -106,3 +114,24 @@ class Schedule:
         self._ensure(start)
         self._ensure(end)
         return self.elapsed(end) - self.elapsed(start)
+
+
+    def overdue_before(self, now: datetime, seconds: float) -> datetime:
+        """The instant T with ``self.seconds(created, now) > seconds`` exactly when
+        ``created < T``: conversations created before T have waited longer than ``seconds``.
+
+        T is the earliest instant whose business time to ``now`` is ``seconds``; it lets SQL
+        tell an unanswered conversation that breached a target by comparing ``created_at``.
+        """
+        self._ensure(now)
+        for _ in range(40):  # each round reaches a year further back; 40 years is the limit
+            target = self.elapsed(now) - seconds
+            if target > 0:
+                break
+            self._build(self._first - timedelta(days=366), self._local_day(now) + timedelta(days=1))
+        else:
+            return datetime.fromtimestamp(self._starts[0], tz=UTC)
+        # The first day whose business time reaches the target; T is inside its opening hours.
+        ends = self._cumulative[1:] + [self._cumulative[-1] + self._closes[-1] - self._opens[-1]]
+        i = bisect.bisect_left(ends, target)
+        return datetime.fromtimestamp(self._opens[i] + (target - self._cumulative[i]), tz=UTC)

@@ -18,12 +18,8 @@ from accounts.models import MembershipTier
 from helpdesk.models import Channel, Priority, Status
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, report_tz
-from helpdesk.reports.selectors import (
-    build_report,
-    business_durations,
-    drill_down,
-    ratings_in_scope,
-)
+from helpdesk.reports.selectors import build_report, drill_down, ratings_in_scope
+from helpdesk.reports.timings import business_durations
 
 CHUNK_SIZE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

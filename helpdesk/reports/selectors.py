@@ -1,34 +1,32 @@
 """Every figure of the reports, for one ``ReportFilters``.
 
-Counts, shares, averages and time buckets are SQL aggregates (GROUP BY, with the buckets in the
-help desk's time zone). Wall-clock percentiles (chat queue) are ``percentile_cont`` on
-PostgreSQL. Durations in business hours are computed in Python over one streamed pass of the
-conversations (see ``business_hours``), and their percentiles by the ``percentile_cont``
-definition, on every backend.
+Counts, shares, averages, time buckets (in the help desk's time zone) and percentiles come
+from ``figures.report_figures``: one SQL statement on PostgreSQL (GROUPING SETS and
+``percentile_cont`` over stored business-hours timings), the same definitions in Python
+elsewhere. The selectors here shape them for the dashboard, the tables and the exports.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import ExtractHour
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.choices import Topic
 from accounts.models import MembershipTier
 from faq.models import Article, ArticleStatus
-from helpdesk.models import Channel, Conversation, SatisfactionRating, SlaTarget, Team
+from helpdesk.models import Channel, Conversation, SatisfactionRating, Team
 from helpdesk.reports.business_hours import Schedule
+from helpdesk.reports.figures import SATISFIED_SCORE, Figures, report_figures
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
-from helpdesk.reports.stats import share, summarize, wall_clock_summary
+from helpdesk.reports.stats import share
+
+__all__ = ["SATISFIED_SCORE"]
 
 LOW_SCORE = 2  # ratings of 1 and 2 are "low": their comments are the ones to review
-SATISFIED_SCORE = 4  # CSAT: the share of 4 and 5
 LOW_RATINGS_SHOWN = 50
 
 
@@ -40,20 +38,24 @@ def ratings_in_scope(filters: ReportFilters) -> QuerySet[SatisfactionRating]:
         conversation__in=conversations_in_scope(filters).values("pk"))
 
 
-def satisfaction(filters: ReportFilters) -> dict:
-    ratings = ratings_in_scope(filters)
-    totals = ratings.aggregate(count=Count("pk"), average=Avg("score"),
-                               satisfied=Count("pk", filter=Q(score__gte=SATISFIED_SCORE)))
-    by_score = dict(ratings.order_by().values_list("score").annotate(n=Count("pk")))
+def satisfaction(filters: ReportFilters, figures: Figures | None = None) -> dict:
+    figures = figures or report_figures(filters)
+    count, satisfied = figures.total("ratings"), figures.total("satisfied")
+    by_score = {score: row["ratings"] for score, row in figures.by("score").items()
+                if score is not None}
     return {
-        "count": totals["count"],
-        "average": float(totals["average"]) if totals["average"] is not None else None,
-        "satisfied": totals["satisfied"],
-        "csat": share(totals["satisfied"], totals["count"]),
+        "count": count,
+        "average": figures.total("score_sum") / count if count else None,
+        "satisfied": satisfied,
+        "csat": share(satisfied, count),
         "by_score": [{"score": s, "count": by_score.get(s, 0)} for s in range(1, 6)],
-        # Needs the surveys sent (issue 5): shown as "not available yet" until they exist.
-        "survey_response_rate": None,
+        "survey_response_rate": survey_response_rate(filters),
     }
+
+
+def survey_response_rate(filters: ReportFilters) -> float | None:
+    """Not available until survey emails are recorded (None: "not available yet")."""
+    return None
 
 
 def low_ratings(filters: ReportFilters, limit: int | None = LOW_RATINGS_SHOWN) -> list[dict]:
@@ -86,27 +88,23 @@ def _label_rows(counts: dict, labels: dict, key: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["count"], str(r["label"])))
 
 
-def volume(filters: ReportFilters) -> dict:
-    qs = conversations_in_scope(filters).order_by()
-    tz = report_tz()
+def volume(filters: ReportFilters, figures: Figures | None = None) -> dict:
+    figures = figures or report_figures(filters)
 
-    def counts(field_name):
-        return dict(qs.values_list(field_name).annotate(n=Count("pk")))
+    def counts(set_name):
+        return {value: row["n"] for value, row in figures.by(set_name).items()}
 
-    by_team = counts("team_id")
+    by_team = counts("team")
     team_names = dict(Team.objects.filter(pk__in=[k for k in by_team if k]).values_list("pk", "name"))
-    by_agent = counts("assignee_id")
-    by_hour = dict(qs.annotate(hour=ExtractHour("created_at", tzinfo=tz))
-                   .values_list("hour").annotate(n=Count("pk")))
-    by_day = dict(qs.annotate(day=TruncDate("created_at", tzinfo=tz))
-                  .values_list("day").annotate(n=Count("pk")))
+    by_agent = counts("agent")
+    by_hour, by_day = counts("hour"), counts("day")
     days = []
     day = filters.date_from
     while day <= filters.date_to:
         days.append({"day": day, "label": day.isoformat(), "count": by_day.get(day, 0)})
         day += timedelta(days=1)
     return {
-        "total": sum(by_hour.values()),
+        "total": figures.total("n"),
         "channel": _label_rows(counts("channel"), dict(Channel.choices), "channel"),
         "topic": _label_rows(counts("topic"), dict(Topic.choices), "topic"),
         "team": _label_rows(by_team, {None: "", **team_names}, "team"),
@@ -124,136 +122,70 @@ def agent_names(ids) -> dict[int, str]:
 
 # --- speed, SLA and the per-agent table ----------------------------------------------------------
 
-@dataclass
-class _SlaCell:
-    tier: str
-    channel: str
-    first_response_minutes: int
-    resolution_minutes: int | None
-    first_met: int = 0
-    first_breached: int = 0
-    resolution_met: int = 0
-    resolution_breached: int = 0
-
-    def as_row(self, labels_tier: dict, labels_channel: dict) -> dict:
-        first = self.first_met + self.first_breached
-        resolved = self.resolution_met + self.resolution_breached
-        return {
-            "tier": self.tier, "channel": self.channel,
-            "label": f"{labels_tier.get(self.tier, self.tier)} / "
-                     f"{labels_channel.get(self.channel, self.channel)}",
-            "first_response_minutes": self.first_response_minutes,
-            "resolution_minutes": self.resolution_minutes,
-            "first_met": self.first_met, "first_breached": self.first_breached,
-            "first_compliance": share(self.first_met, first),
-            "resolution_met": self.resolution_met,
-            "resolution_breached": self.resolution_breached,
-            "resolution_compliance": share(self.resolution_met, resolved),
-        }
-
-
-@dataclass
-class _Durations:
-    first_response: list[float] = field(default_factory=list)
-    resolution: list[float] = field(default_factory=list)
-
-
-def business_durations(row, schedule: Schedule) -> tuple[float | None, float | None]:
-    """Business seconds to first response and to resolution of one (created, first, resolved)."""
-    created, first, resolved = row
-    return (schedule.seconds(created, first) if first else None,
-            schedule.seconds(created, resolved) if resolved else None)
-
-
-def speed_and_sla(filters: ReportFilters, schedule: Schedule | None = None) -> dict:
+def speed_and_sla(filters: ReportFilters, schedule: Schedule | None = None,
+                  figures: Figures | None = None) -> dict:
     """Business-hours speed overall and per agent, SLA compliance, and the chat queue wait.
 
     SLA: a conversation whose tier and channel have a target meets it when answered (resolved)
     within the target's business minutes; it breaches it when answered late, or when still
     unanswered and the target has already passed; otherwise it is still pending and not counted.
     """
-    schedule = schedule or Schedule.load()
-    schedule.prepare(filters.start, min(timezone.now(), filters.end))
-    now = timezone.now()
-    targets = {(t.tier, t.channel): _SlaCell(t.tier, t.channel, t.first_response_minutes,
-                                             t.resolution_minutes)
-               for t in SlaTarget.objects.all()}
-    overall = _Durations()
-    per_agent: dict[int | None, _Durations] = defaultdict(_Durations)
-    rows = (conversations_in_scope(filters).order_by()
-            .values_list("channel", "customer__customer_profile__tier", "assignee_id",
-                         "created_at", "first_response_at", "resolved_at")
-            .iterator(chunk_size=5000))
-    for channel, tier, assignee_id, created, first, resolved in rows:
-        first_s, resolution_s = business_durations((created, first, resolved), schedule)
-        mine = per_agent[assignee_id]
-        if first_s is not None:
-            overall.first_response.append(first_s)
-            mine.first_response.append(first_s)
-        if resolution_s is not None:
-            overall.resolution.append(resolution_s)
-            mine.resolution.append(resolution_s)
-        cell = targets.get((tier, channel))
-        if cell is None:
-            continue
-        limit = cell.first_response_minutes * 60
-        elapsed = first_s if first_s is not None else schedule.seconds(created, now)
-        if elapsed > limit:
-            cell.first_breached += 1
-        elif first_s is not None:
-            cell.first_met += 1
-        if cell.resolution_minutes is not None:
-            limit = cell.resolution_minutes * 60
-            elapsed = resolution_s if resolution_s is not None else schedule.seconds(created, now)
-            if elapsed > limit:
-                cell.resolution_breached += 1
-            elif resolution_s is not None:
-                cell.resolution_met += 1
-
+    figures = figures or report_figures(filters, schedule)
     tiers, channels = dict(MembershipTier.choices), dict(Channel.choices)
-    sla_rows = [cell.as_row(tiers, channels) for cell in targets.values()
-                if cell.first_met + cell.first_breached + cell.resolution_met
-                + cell.resolution_breached]
+    counted = figures.counts["sla"]
+    sla_rows = []
+    for t in figures.targets:
+        cell = counted.get((t.tier, t.channel), {})
+        first_met, first_breached = cell.get("first_met", 0), cell.get("first_breached", 0)
+        res_met = cell.get("resolution_met", 0)
+        res_breached = cell.get("resolution_breached", 0)
+        if not (first_met + first_breached + res_met + res_breached):
+            continue
+        sla_rows.append({
+            "tier": t.tier, "channel": t.channel,
+            "label": f"{tiers.get(t.tier, t.tier)} / {channels.get(t.channel, t.channel)}",
+            "first_response_minutes": round(t.first_limit / 60),
+            "resolution_minutes": None if t.resolution_limit is None
+            else round(t.resolution_limit / 60),
+            "first_met": first_met, "first_breached": first_breached,
+            "first_compliance": share(first_met, first_met + first_breached),
+            "resolution_met": res_met, "resolution_breached": res_breached,
+            "resolution_compliance": share(res_met, res_met + res_breached),
+        })
     totals = {k: sum(r[k] for r in sla_rows) for k in
               ("first_met", "first_breached", "resolution_met", "resolution_breached")}
-    queue = conversations_in_scope(filters).filter(channel=Channel.CHAT).order_by()
     return {
-        "first_response": summarize(overall.first_response),
-        "resolution": summarize(overall.resolution),
-        "queue_wait": wall_clock_summary(queue, "queued_at", "assigned_at"),
+        "first_response": figures.summary("all", (), "first_response"),
+        "resolution": figures.summary("all", (), "resolution"),
+        "queue_wait": figures.summary("all", (), "queue_wait"),
         "sla": {
             "rows": sla_rows,
-            "targets_defined": bool(targets),
+            "targets_defined": bool(figures.targets),
             "first_compliance": share(totals["first_met"],
                                       totals["first_met"] + totals["first_breached"]),
             "resolution_compliance": share(
                 totals["resolution_met"], totals["resolution_met"] + totals["resolution_breached"]),
             **totals,
         },
-        "per_agent_durations": {agent: {"first_response": summarize(d.first_response),
-                                        "resolution": summarize(d.resolution)}
-                                for agent, d in per_agent.items()},
+        "per_agent_durations": {
+            key[0]: {m: figures.summary("agent", key, m) for m in ("first_response", "resolution")}
+            for key in figures.percentiles["agent"]},
     }
 
 
-def agent_table(filters: ReportFilters, durations: dict) -> list[dict]:
+def agent_table(filters: ReportFilters, durations: dict,
+                figures: Figures | None = None) -> list[dict]:
     """One row per agent: handled, resolved, medians in business hours, CSAT, ratings."""
-    rows = (conversations_in_scope(filters).filter(assignee__isnull=False).order_by()
-            .values("assignee_id")
-            .annotate(handled=Count("pk"),
-                      resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-                      ratings=Count("rating"),
-                      satisfied=Count("rating", filter=Q(rating__score__gte=SATISFIED_SCORE)),
-                      average=Avg("rating__score")))
-    rows = list(rows)
-    names = agent_names(r["assignee_id"] for r in rows)
+    figures = figures or report_figures(filters)
+    rows = {agent: row for agent, row in figures.by("agent").items() if agent is not None}
+    names = agent_names(rows)
     table = []
-    for r in rows:
-        d = durations.get(r["assignee_id"], {})
+    for agent, r in rows.items():
+        d = durations.get(agent, {})
         table.append({
-            "agent_id": r["assignee_id"],
-            "agent": names.get(r["assignee_id"], ""),
-            "handled": r["handled"],
+            "agent_id": agent,
+            "agent": names.get(agent, ""),
+            "handled": r["n"],
             "resolved": r["resolved"],
             "first_response_median": d.get("first_response", {}).get("median"),
             "first_response_p90": d.get("first_response", {}).get("p90"),
@@ -261,7 +193,7 @@ def agent_table(filters: ReportFilters, durations: dict) -> list[dict]:
             "resolution_p90": d.get("resolution", {}).get("p90"),
             "ratings": r["ratings"],
             "csat": share(r["satisfied"], r["ratings"]),
-            "average_rating": float(r["average"]) if r["average"] is not None else None,
+            "average_rating": r["score_sum"] / r["ratings"] if r["ratings"] else None,
         })
     return sorted(table, key=lambda row: (-row["handled"], row["agent"]))
 
@@ -287,14 +219,15 @@ def self_service(filters: ReportFilters) -> dict:
 # --- the whole report and its drill-down ----------------------------------------------------------
 
 def build_report(filters: ReportFilters) -> dict:
-    speed = speed_and_sla(filters)
+    figures = report_figures(filters)
+    speed = speed_and_sla(filters, figures=figures)
     return {
         "filters": filters,
-        "satisfaction": satisfaction(filters),
+        "satisfaction": satisfaction(filters, figures),
         "low_ratings": low_ratings(filters),
         "speed": speed,
-        "volume": volume(filters),
-        "agents": agent_table(filters, speed["per_agent_durations"]),
+        "volume": volume(filters, figures),
+        "agents": agent_table(filters, speed["per_agent_durations"], figures),
         "self_service": self_service(filters),
     }
 

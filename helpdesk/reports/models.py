@@ -1,0 +1,37 @@
+"""What the reports store so that a report is a handful of SQL aggregates (docs/performance.md).
+
+Business-hours durations depend on the weekly hours and holidays, which SQL does not know, so
+they are computed in Python once per conversation (``helpdesk.reports.timings``) and kept here
+with the inputs they were computed from. A row whose inputs no longer match its conversation
+(or the schedule) is stale: the beat task and the report itself recompute it, so a report never
+uses a stale figure.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConversationTiming(models.Model):
+    conversation = models.OneToOneField("helpdesk.Conversation", on_delete=models.CASCADE,
+                                        primary_key=True, related_name="timing",
+                                        verbose_name=_("conversation"))
+    # The inputs: the conversation's timestamps and a digest of the schedule when computed.
+    created_at = models.DateTimeField(_("created"))
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    schedule_key = models.CharField(_("schedule digest"), max_length=16)
+    # The figures, in business seconds.
+    first_response_seconds = models.FloatField(_("first response (business seconds)"),
+                                               null=True, blank=True)
+    resolution_seconds = models.FloatField(_("resolution (business seconds)"), null=True,
+                                           blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("conversation timing")
+        verbose_name_plural = _("conversation timings")
+        # Reports join only the timings of their period (a join condition on created_at).
+        indexes = [models.Index(fields=["created_at"], name="timing_created_idx")]
+
+    def __str__(self):
+        return f"{self.conversation_id}: {self.first_response_seconds} / {self.resolution_seconds}"
