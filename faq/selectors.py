@@ -163,8 +163,10 @@ def article_search(*, query: str, language: str, limit: int = 10) -> SearchPage:
     outcome = search.search(query, language=language, limit=limit)
     if not outcome.hits:
         return SearchPage(query=query, results=[])
-    documents = SearchDocument.objects.select_related("article").in_bulk(
-        [h.translation_id for h in outcome.hits]
+    documents = (
+        SearchDocument.objects.select_related("article")
+        .defer("vector", "title_vector", "index_title", "index_body")
+        .in_bulk([h.translation_id for h in outcome.hits])
     )
     results = []
     for hit in outcome.hits:

@@ -5,7 +5,7 @@ typo correction."""
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
-from faq.search.text import ParsedQuery, bigrams, is_cjk, word_pairs
+from faq.search.text import CYRILLIC, ParsedQuery, bigrams, is_cjk, word_pairs
 
 CONFIGS = {"en": "english", "ru": "russian", "zh-hans": "simple"}
 # An unranked cap on candidates keeps a very common word from ranking the whole table; title
@@ -46,12 +46,12 @@ SELECT d.translation_id, d.article_id, d.language,
        (2 * ts_rank(d.title_vector, c.query) + ts_rank(d.vector, c.query, 1))
        * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END AS score
   FROM ((SELECT translation_id, query FROM faq_searchdocument,
-                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(latin)s)
+                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
                         || to_tsquery('simple', %(chinese)s) AS query) q
           WHERE is_published AND title_vector @@ query LIMIT %(title_cap)s)
         UNION ALL
         (SELECT translation_id, query FROM faq_searchdocument,
-                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(latin)s)
+                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
                         || to_tsquery('simple', %(chinese)s) AS query) q
           WHERE is_published AND vector @@ query LIMIT %(body_cap)s)) c
   JOIN faq_searchdocument d ON d.translation_id = c.translation_id
@@ -61,9 +61,16 @@ SELECT d.translation_id, d.article_id, d.language,
 
 
 def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = True):
+    words = [w for alternatives in query.alternatives for w in alternatives]
+    latin = _tsquery_text(query, chinese=False, match_all=match_all)
+    # Each configuration only where it adds lexemes: 'russian' stems Latin words exactly as
+    # 'english' does, and 'simple' is needed for Chinese bigrams. A duplicate would cost a
+    # second scan of the same posting list.
     params = {
-        "latin": _tsquery_text(query, chinese=False, match_all=match_all),
-        "chinese": _tsquery_text(query, chinese=True, match_all=match_all),
+        "latin": latin,
+        "russian": latin if any(CYRILLIC.search(w) for w in words) else "",
+        "chinese": (_tsquery_text(query, chinese=True, match_all=match_all)
+                    if any(is_cjk(w) for w in words) else ""),
         "title_cap": TITLE_CANDIDATES,
         "body_cap": BODY_CANDIDATES,
         "language": language,
