@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.urls import reverse
 
 from accounts.choices import Topic
 from accounts.models import MembershipTier
-from faq.models import Article, ArticleStatus
-from helpdesk.models import Channel, Conversation, SatisfactionRating, Team
+from faq.models import Article, ArticleStatus, NoResultSearch, Vote
+from helpdesk.models import Channel, Conversation, SatisfactionRating, Survey, Team
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.figures import SATISFIED_SCORE, Figures, report_figures
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
@@ -43,19 +43,24 @@ def satisfaction(filters: ReportFilters, figures: Figures | None = None) -> dict
     count, satisfied = figures.total("ratings"), figures.total("satisfied")
     by_score = {score: row["ratings"] for score, row in figures.by("score").items()
                 if score is not None}
+    sent = surveys(filters)
     return {
         "count": count,
         "average": figures.total("score_sum") / count if count else None,
         "satisfied": satisfied,
         "csat": share(satisfied, count),
         "by_score": [{"score": s, "count": by_score.get(s, 0)} for s in range(1, 6)],
-        "survey_response_rate": survey_response_rate(filters),
+        "surveys": sent,
+        "survey_response_rate": sent["rate"],
     }
 
 
-def survey_response_rate(filters: ReportFilters) -> float | None:
-    """Not available until survey emails are recorded (None: "not available yet")."""
-    return None
+def surveys(filters: ReportFilters) -> dict:
+    """Survey emails sent for conversations in scope, how many were answered, and the share."""
+    totals = Survey.objects.filter(
+        conversation__in=conversations_in_scope(filters).values("pk"), sent_at__isnull=False,
+    ).aggregate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    return {**totals, "rate": share(totals["answered"], totals["sent"])}
 
 
 def low_ratings(filters: ReportFilters, limit: int | None = LOW_RATINGS_SHOWN) -> list[dict]:
@@ -200,18 +205,35 @@ def agent_table(filters: ReportFilters, durations: dict,
 
 # --- self-service ---------------------------------------------------------------------------------
 
-def self_service(filters: ReportFilters) -> dict:
-    """Article views and what the FAQ records; None marks a figure with no data source yet.
+NO_RESULT_QUERIES_SHOWN = 10
 
-    Article.views is a running total with no date, so it is all-time and unfiltered. Helpful
-    votes, searches with no result and "conversations started after reading an article" need
-    records the FAQ and chat do not keep yet; they stay None ("not available yet").
+
+def self_service(filters: ReportFilters) -> dict:
+    """What the help center records of people helping themselves, for the report's period.
+
+    Not narrowed by agent, team, channel, topic or tier (nothing links these to them).
+    ``Article.views`` is a running total with no date: all time. A helpful vote counts in the
+    period it was last cast (a visitor may change it). Searches with no result are kept per
+    query with a running count: the period holds the queries last searched in it, and their
+    counts are all-time. Nothing records a conversation started after reading an article, so
+    that figure stays None ("not available yet").
     """
     views = Article.objects.filter(status=ArticleStatus.PUBLISHED).aggregate(n=Sum("views"))["n"]
+    votes = Vote.objects.filter(updated_at__gte=filters.start, updated_at__lt=filters.end) \
+        .aggregate(total=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
+    no_result = NoResultSearch.objects.filter(last_seen__gte=filters.start,
+                                              last_seen__lt=filters.end)
+    no_result_totals = no_result.aggregate(queries=Count("pk"), searches=Sum("count"))
+    top = list(no_result.order_by("-count", "-last_seen", "pk")
+               .values("query", "language", "count")[:NO_RESULT_QUERIES_SHOWN])
     return {
         "article_views_all_time": views or 0,
-        "helpful_share": None,
-        "no_result_searches": None,
+        "votes": votes["total"],
+        "helpful_votes": votes["helpful"],
+        "helpful_share": share(votes["helpful"], votes["total"]),
+        "no_result_queries": no_result_totals["queries"],
+        "no_result_searches": no_result_totals["searches"] or 0,
+        "no_result_top": top,
         "conversations_after_article": None,
     }
 

@@ -140,6 +140,8 @@ def dashboard(request):
         chart_data=_chart_data(sections),
         agents=agents,
         self_service=report["self_service"],
+        survey_rate_display=format_percent(satisfaction["survey_response_rate"]),
+        helpful_share_display=format_percent(report["self_service"]["helpful_share"]),
         all_conversations_url=_drill_url(filters),
     )
     return render(request, "admin/reports/dashboard.html", context)

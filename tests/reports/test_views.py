@@ -147,3 +147,22 @@ def test_admin_index_links_to_the_reports_for_managers_only(client, report_data)
     assert 'href="/admin/reports/"' in client.get("/admin/").content.decode()
     client.force_login(UserFactory(is_staff=True))
     assert 'href="/admin/reports/"' not in client.get("/admin/").content.decode()
+
+
+def test_dashboard_shows_survey_rate_and_helpful_votes_when_recorded(client, report_data):
+    from faq.models import Article, Category, Vote
+    from helpdesk.models import Survey
+
+    c2 = report_data.c[2]
+    Survey.objects.create(conversation=c2, customer=c2.customer, status="answered",
+                          sent_at=c2.created_at, answered_at=c2.resolved_at,
+                          created_at=c2.created_at)
+    article = Article.objects.create(category=Category.objects.create(slug="orders"),
+                                     slug="late", status="published")
+    vote = Vote.objects.create(article=article, session_key="s", helpful=True)
+    Vote.objects.filter(pk=vote.pk).update(updated_at=c2.created_at)
+    client.force_login(report_data.manager)
+    html = client.get(DASHBOARD, PERIOD).content.decode()
+    assert "1 of 1 survey answered" in html
+    assert "1 of 1 vote" in html
+    assert "no votes in this period" not in html
