@@ -81,6 +81,12 @@ class Worker:
         return self.log_path.read_text(errors="replace")[-8000:]
 
 
+def _reset_pools():
+    """Forget cached connections and producers (what Celery itself does after a fork)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker():
     url = redis_url(db=REDIS_DB)
@@ -92,10 +98,10 @@ def broker():
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = url
-    app._pool = None  # producers connect to this broker, not an earlier one
+    _reset_pools()  # producers connect to this broker, not an earlier one
     yield client
     app.conf.task_always_eager, app.conf.broker_url = previous
-    app._pool = None
+    _reset_pools()
     client.flushdb()
 
 
