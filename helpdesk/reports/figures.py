@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Q, Value
 from django.db.models.functions import ExtractHour, TruncDate
@@ -31,6 +32,8 @@ from helpdesk.reports.stats import summarize
 from helpdesk.reports.timings import conversation_timings_refresh, stale_flag
 
 SATISFIED_SCORE = 4  # CSAT: the share of 4 and 5
+LOW_SCORE = 2  # ratings of 1 and 2 are "low": their comments are the ones to review
+LOW_RATINGS_SHOWN = 50
 
 DIMENSIONS = ("channel", "topic", "team_id", "assignee_id", "r_hour", "r_day", "r_score",
               "r_tier")
@@ -66,6 +69,8 @@ class Figures:
     counts: dict
     percentiles: dict
     targets: list[Target]
+    # The newest low ratings' ids (PostgreSQL reads them in the same pass), else None.
+    low_rating_ids: list[int] | None = None
 
     def total(self, name: str) -> int:
         return self.counts["all"].get((), {}).get(name, 0) or 0
@@ -96,7 +101,7 @@ def targets_for(schedule: Schedule, now) -> list[Target]:
     return targets
 
 
-def scope_rows(filters: ReportFilters, key: str, *, with_tier: bool = True):
+def scope_rows(filters: ReportFilters, key: str, *, in_python: bool = True):
     """One row per conversation in scope with what the figures need (a values() queryset).
 
     The timing is joined on its own ``created_at`` within the period as well, so PostgreSQL
@@ -104,15 +109,19 @@ def scope_rows(filters: ReportFilters, key: str, *, with_tier: bool = True):
     """
     tz = report_tz()
     period = Q(timing__created_at__gte=filters.start, timing__created_at__lt=filters.end)
+    # For _postgresql, the local hour and day and the tier are left to its own SQL (_CTE).
+    local = {"r_hour": ExtractHour("created_at", tzinfo=tz),
+             "r_day": TruncDate("created_at", tzinfo=tz),
+             "r_tier": F("customer__customer_profile__tier")} if in_python \
+        else dict.fromkeys(("r_hour", "r_day", "r_tier"), Value(""))
     return (conversations_in_scope(filters).order_by()
             .alias(tm=FilteredRelation("timing", condition=period))
-            .annotate(r_hour=ExtractHour("created_at", tzinfo=tz),
-                      r_day=TruncDate("created_at", tzinfo=tz),
-                      r_score=F("rating__score"),
-                      r_tier=F("customer__customer_profile__tier") if with_tier else Value(""),
+            .annotate(**local, r_score=F("rating__score"), r_rating_id=F("rating__id"),
+                      r_rated_at=F("rating__created_at"),
                       r_first=F("tm__first_response_seconds"),
                       r_resolution=F("tm__resolution_seconds"), r_stale=stale_flag(key, "tm"))
-            .values(*DIMENSIONS, "r_first", "r_resolution", "r_stale", "created_at",
+            .values(*DIMENSIONS, "r_first", "r_resolution", "r_stale", "r_rating_id",
+                    "r_rated_at", "created_at",
                     "first_response_at", "resolved_at", "queued_at", "assigned_at",
                     "customer_id"))
 
@@ -124,22 +133,24 @@ def report_figures(filters: ReportFilters, schedule: Schedule | None = None) -> 
     targets = targets_for(schedule, now)
     postgresql = connection.vendor == "postgresql"
     compute = _postgresql if postgresql else _python
-    # PostgreSQL joins the tier itself (see _CTE).
-    figures = compute(scope_rows(filters, schedule.key, with_tier=not postgresql), targets)
+    figures = compute(scope_rows(filters, schedule.key, in_python=not postgresql), targets)
     if figures.total("stale"):
         conversation_timings_refresh(conversations=conversations_in_scope(filters),
                                      schedule=schedule)
-        figures = compute(scope_rows(filters, schedule.key, with_tier=not postgresql), targets)
+        figures = compute(scope_rows(filters, schedule.key, in_python=not postgresql), targets)
     return figures
 
 
 # --- PostgreSQL: one statement ---------------------------------------------------------------
 
 # The rows of the scope, narrowed to what is aggregated (SLA outcomes as booleans), read once.
-# The tier comes from a direct join of the customer's profile (no pass through the user table).
+# The tier comes from a direct join of the customer's profile (no pass through the user table);
+# the local time is computed once per row for both the hour and the day.
 _CTE = """WITH t AS MATERIALIZED (
-  SELECT s.channel, s.topic, s.team_id, s.assignee_id, s.r_hour, s.r_day, s.r_score,
+  SELECT s.channel, s.topic, s.team_id, s.assignee_id,
+    date_part('hour', lt.local)::integer AS r_hour, lt.local::date AS r_day, s.r_score,
     p.tier AS r_tier, s.r_first, s.r_resolution, s.r_stale, s.resolved_at IS NOT NULL AS resolved,
+    CASE WHEN s.r_score <= {low} THEN s.r_rating_id END AS r_low_id, s.r_rated_at,
     CASE WHEN s.channel = %s THEN EXTRACT(EPOCH FROM s.assigned_at - s.queued_at)::float8
     END AS r_wait,
     s.r_first <= sla.first_limit AS first_met,
@@ -151,6 +162,7 @@ _CTE = """WITH t AS MATERIALIZED (
       AS resolution_breached,
     sla.tier IS NOT NULL AS has_target
   FROM ({inner}) AS s
+  CROSS JOIN LATERAL (SELECT s.created_at AT TIME ZONE %s AS local) AS lt
   LEFT JOIN {profiles} AS p ON p.user_id = s.customer_id
   LEFT JOIN (VALUES {values}) AS sla(tier, channel, first_limit, first_before,
     resolution_limit, resolution_before) ON sla.tier = p.tier AND sla.channel = s.channel)"""
@@ -176,6 +188,9 @@ _BRANCHES = (
                              "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {v})"))}}),
     ("s", "t.r_score", "WHERE t.r_score IS NOT NULL",
      {"k1": "t.r_score::text", "n": "COUNT(*)", "ratings": "COUNT(*)"}),
+    # The newest low ratings, for the feed (one row, no GROUP BY).
+    ("w", "", "", {"k1": f"((array_agg(t.r_low_id ORDER BY t.r_rated_at DESC, t.r_low_id DESC) "
+                         f"FILTER (WHERE t.r_low_id IS NOT NULL))[1:{LOW_RATINGS_SHOWN}])::text"}),
     ("l", "t.r_tier, t.channel", "WHERE t.has_target",
      {"k1": "t.r_tier::text", "k2": "t.channel::text", "n": "COUNT(*)",
       **{c: f"COUNT(*) FILTER (WHERE t.{c})" for c in (
@@ -194,7 +209,8 @@ def _branch_sql(part: str, group_by: str, where: str, columns: dict) -> str:
     select = ", ".join(
         f"{columns[c].format(satisfied=SATISFIED_SCORE) if c in columns else 'NULL'}::{kind} AS {c}"
         for c, kind in _COLUMNS.items())
-    return f"SELECT '{part}' AS part, {select} FROM t {where} GROUP BY {group_by}"  # noqa: S608
+    group_by = f"GROUP BY {group_by}" if group_by else ""
+    return f"SELECT '{part}' AS part, {select} FROM t {where} {group_by}"  # noqa: S608
 
 
 _SELECT = " UNION ALL ".join(_branch_sql(*branch) for branch in _BRANCHES)
@@ -212,14 +228,15 @@ def _postgresql(rows, targets: list[Target]) -> Figures:
         values = "(NULL::text, NULL::text, NULL::float8, NULL::timestamptz, NULL::float8, " \
                  "NULL::timestamptz)"
         sla_params = []
-    sql = _CTE.format(inner=inner, values=values,
+    sql = _CTE.format(inner=inner, values=values, low=LOW_SCORE,
                       profiles=connection.ops.quote_name(CustomerProfile._meta.db_table))
     sql += " " + _SELECT
     counts = {name: {} for name in COUNT_SETS}
     percentiles = {name: {} for name in PERCENTILE_SETS}
+    low_rating_ids: list[int] = []
     with transaction.atomic(using=rows.db), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(sql, [Channel.CHAT, *params, *sla_params])
+        cursor.execute(sql, [Channel.CHAT, *params, settings.SUPPORT_TIME_ZONE, *sla_params])
         names = [c[0] for c in cursor.description]
         records = cursor.fetchall()
     volume_sets = ("channel", "topic", "team", "hour", "day")
@@ -239,12 +256,15 @@ def _postgresql(rows, targets: list[Target]) -> Figures:
                     "median": _float((row[f"{m}_percentiles"] or [None, None])[0]),
                     "p90": _float((row[f"{m}_percentiles"] or [None, None])[1])}
                 for m in MEASURES}
+        elif part == "w":
+            low_rating_ids = [int(i) for i in (row["k1"] or "{}").strip("{}").split(",") if i]
+            continue
         elif part == "s":
             name, key = "score", (_parse("score", row["k1"]),)
         else:
             name, key = "sla", (row["k1"], row["k2"])
         counts[name][key] = {c: int(row[c] or 0) for c in COUNTS}
-    return Figures(counts, percentiles, targets)
+    return Figures(counts, percentiles, targets, low_rating_ids)
 
 
 def _parse(set_name: str, text: str | None):

@@ -20,14 +20,18 @@ from accounts.models import MembershipTier
 from faq.models import Article, ArticleStatus, NoResultSearch, Vote
 from helpdesk.models import Channel, Conversation, SatisfactionRating, Survey, Team
 from helpdesk.reports.business_hours import Schedule
-from helpdesk.reports.figures import SATISFIED_SCORE, Figures, report_figures
+from helpdesk.reports.figures import (
+    LOW_RATINGS_SHOWN,
+    LOW_SCORE,
+    SATISFIED_SCORE,
+    Figures,
+    report_figures,
+)
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
 from helpdesk.reports.stats import share
 
-__all__ = ["SATISFIED_SCORE"]
+__all__ = ["LOW_SCORE", "SATISFIED_SCORE"]
 
-LOW_SCORE = 2  # ratings of 1 and 2 are "low": their comments are the ones to review
-LOW_RATINGS_SHOWN = 50
 
 
 # --- satisfaction -------------------------------------------------------------------------------
@@ -63,11 +67,13 @@ def surveys(filters: ReportFilters) -> dict:
     return {**totals, "rate": share(totals["answered"], totals["sent"])}
 
 
-def low_ratings(filters: ReportFilters, limit: int | None = LOW_RATINGS_SHOWN) -> list[dict]:
-    """The newest low ratings with their comments and a link to the conversation."""
-    qs = (ratings_in_scope(filters).filter(score__lte=LOW_SCORE)
-          .select_related("conversation", "conversation__assignee")
-          .order_by("-created_at", "-pk"))
+def low_ratings(filters: ReportFilters, limit: int | None = LOW_RATINGS_SHOWN,
+                rating_ids: list[int] | None = None) -> list[dict]:
+    """The newest low ratings with their comments and a link to the conversation
+    (``rating_ids``: those ratings, already chosen by ``report_figures``)."""
+    qs = (SatisfactionRating.objects.filter(pk__in=rating_ids) if rating_ids is not None
+          else ratings_in_scope(filters).filter(score__lte=LOW_SCORE))
+    qs = qs.select_related("conversation", "conversation__assignee").order_by("-created_at", "-pk")
     if limit is not None:
         qs = qs[:limit]
     return [low_rating_row(r) for r in qs]
@@ -246,7 +252,7 @@ def build_report(filters: ReportFilters) -> dict:
     return {
         "filters": filters,
         "satisfaction": satisfaction(filters, figures),
-        "low_ratings": low_ratings(filters),
+        "low_ratings": low_ratings(filters, rating_ids=figures.low_rating_ids),
         "speed": speed,
         "volume": volume(filters, figures),
         "agents": agent_table(filters, speed["per_agent_durations"], figures),
