@@ -60,7 +60,9 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-placed_at"]
-        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_idx")]
+        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
+                   # The admin's change list pages newest first (docs/performance.md).
+                   models.Index(fields=["-placed_at"], name="order_placed_idx")]
 
     def __str__(self):
         return self.number
