@@ -1,8 +1,24 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.access import visible_conversations
 from helpdesk.admin_paginator import EstimatedCountPaginator, use_estimated_counts
 from helpdesk.models import Attachment, CannedReply, Conversation, Message, SatisfactionRating, Team
+
+
+class VisibleConversationsMixin:
+    """Show an agent only the rows of conversations they may see (helpdesk.access); managers
+    and superusers see every row, with no extra filter on their (large) change lists."""
+
+    conversation_path = "conversation"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or user.is_manager:
+            return qs
+        visible = visible_conversations(user=user).values("pk")
+        return qs.filter(**{f"{self.conversation_path}__in": visible})
 
 
 @admin.register(Team)
@@ -20,7 +36,8 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+    conversation_path = "pk"
     list_display = ["reference", "customer", "channel", "status", "topic", "priority",
                     "assignee", "team", "created_at"]
     # A date filter rather than date_hierarchy: its year/month/day links come from a
@@ -35,7 +52,7 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VisibleConversationsMixin, admin.ModelAdmin):
     list_display = ["conversation", "seq", "author_role", "kind", "created_at"]
     list_filter = ["kind", "author_role"]
     raw_id_fields = ["conversation", "author"]
@@ -48,7 +65,8 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+    conversation_path = "message__conversation"
     list_display = ["original_name", "content_type", "size", "message"]
     raw_id_fields = ["message"]
     list_select_related = ["message"]
@@ -76,7 +94,7 @@ class ScoreFilter(admin.SimpleListFilter):
 
 
 @admin.register(SatisfactionRating)
-class SatisfactionRatingAdmin(admin.ModelAdmin):
+class SatisfactionRatingAdmin(VisibleConversationsMixin, admin.ModelAdmin):
     list_display = ["conversation", "score", "source", "created_at"]
     list_filter = [ScoreFilter, "source"]
     raw_id_fields = ["conversation"]
