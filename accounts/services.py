@@ -99,8 +99,17 @@ def user_password_set(*, user: User, password: str) -> None:
 
 # --- Password reset ---------------------------------------------------------------------------
 
+def password_reset_allowed(user: User) -> bool:
+    """Whether ``user`` may receive a reset link: active, and either with a password or a
+    customer without one (an account created from an inbound email: the link is how its
+    owner claims it). Staff without a usable password stay locked out of resets.
+    """
+    return user.is_active and (user.has_usable_password() or not user.is_staff)
+
+
 def password_reset_request(*, email: str) -> int:
-    """Send a reset link to the active account with ``email``, if there is one.
+    """Send a reset link to the active account with ``email``, if there is one
+    (``password_reset_allowed``).
 
     The answer to the person asking never depends on the result (no account enumeration);
     the count returned is for logging and tests. The email leaves after commit.
@@ -109,7 +118,7 @@ def password_reset_request(*, email: str) -> int:
 
     users = [
         user for user in User.objects.filter(email__iexact=(email or "").strip(), is_active=True)
-        if user.has_usable_password()
+        if password_reset_allowed(user)
     ]
     for user in users:
         send_password_reset_email.delay_on_commit(user.pk)
@@ -141,7 +150,8 @@ def password_reset_email_send(*, user: User) -> None:
         body = render_to_string("accounts/email/password_reset_body.txt", context)
     message = EmailMultiAlternatives(
         subject=subject, body=body, to=[user.email],
-        headers={"Content-Language": language},
+        # X-Helpdesk-Kind: the outbox's label for it (the outbox backend removes the header).
+        headers={"Content-Language": language, "X-Helpdesk-Kind": "password"},
     )
     message.send()
     logger.info("password reset email sent to user %s", user.pk)

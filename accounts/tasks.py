@@ -17,10 +17,10 @@ logger = logging.getLogger(__name__)
 def send_password_reset_email(user_id: int) -> bool:
     """Email a password-reset link to the user ``user_id`` if they are still active."""
     from accounts.models import User
-    from accounts.services import password_reset_email_send
+    from accounts.services import password_reset_allowed, password_reset_email_send
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None or not password_reset_allowed(user):
         logger.info("password reset for user %s skipped: inactive or gone", user_id)
         return False
     password_reset_email_send(user=user)

@@ -7,7 +7,7 @@ from django.db import connection, connections
 from accounts import services
 from accounts.choices import Role
 from accounts.models import Address
-from tests.factories import AddressFactory, CustomerFactory, UserFactory
+from tests.factories import AddressFactory, AgentFactory, CustomerFactory, UserFactory
 from tests.services import require
 
 
@@ -31,17 +31,21 @@ def test_user_set_language_ignores_unknown_languages():
 
 
 @pytest.mark.django_db
-def test_password_reset_request_skips_inactive_and_passwordless_users(
+def test_password_reset_request_skips_inactive_users_and_passwordless_staff(
     django_capture_on_commit_callbacks,
 ):
     active = CustomerFactory()
     inactive = CustomerFactory(is_active=False)
-    passwordless = CustomerFactory(password=None)
+    inactive_passwordless = CustomerFactory(is_active=False, password=None)
+    passwordless_staff = AgentFactory(password=None)
+    # A customer without a password (created from an inbound email) claims the account here.
+    passwordless_customer = CustomerFactory(password=None)
     with django_capture_on_commit_callbacks() as callbacks:
         counts = [services.password_reset_request(email=u.email)
-                  for u in (active, inactive, passwordless)]
-    assert counts == [1, 0, 0]
-    assert len(callbacks) == 1
+                  for u in (active, inactive, inactive_passwordless, passwordless_staff,
+                            passwordless_customer)]
+    assert counts == [1, 0, 0, 0, 1]
+    assert len(callbacks) == 2
 
 
 @pytest.mark.django_db
