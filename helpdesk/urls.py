@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk import healthz, views, views_account, views_contact, views_report
 
-admin.site.site_header = "Help desk"
-admin.site.site_title = "Help desk"
+admin.site.site_header = _("Help desk")
+admin.site.site_title = _("Help desk")
+admin.site.index_title = _("Agent console and administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
