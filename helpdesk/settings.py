@@ -191,6 +191,11 @@ else:
     # The developer's outbox: one .log file per sending, readable with any editor.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox"))
+# Every email of every app (password resets, return status, transcripts, replies, surveys) is
+# first a row of the outbox (helpdesk.email.backend): sent after commit by a Celery task, with
+# retries and a sweeper. The backend chosen above is the one the outbox delivers through.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "helpdesk.email.backend.OutboxBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Help Desk <support@example.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -333,9 +338,6 @@ LOGGING = {
 # domain (or a catch-all) to the IMAP mailbox or the webhook.
 HELPDESK_REPLY_DOMAIN = env.str("HELPDESK_REPLY_DOMAIN", default="reply.example.com")
 HELPDESK_EMAIL_FROM_NAME = env.str("HELPDESK_EMAIL_FROM_NAME", default="Help Desk")
-# The outbox delivers through this backend; EMAIL_BACKEND may then be
-# "helpdesk.email.backend.OutboxBackend" so every send_mail goes through the outbox.
-EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 # A claimed email whose worker has not reported back within the lease is sent again (same
 # Message-ID); rows still pending after the grace period are re-queued by the sweeper.
 EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=3 * EMAIL_TIMEOUT + 30)

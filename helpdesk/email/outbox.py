@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 OUTBOX_BACKEND = "helpdesk.email.backend.OutboxBackend"
 # Headers a caller may set; everything else (From, To, Subject, Message-ID) comes from fields.
 ALLOWED_HEADERS = {"In-Reply-To", "References", "Auto-Submitted", "X-Auto-Response-Suppress",
-                   "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence"}
+                   "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence",
+                   "Content-Language"}
 
 
 def message_id_new() -> str:
@@ -125,9 +126,15 @@ class Delivery:
 
 
 def _delivery_backend() -> str:
+    """The backend that talks to the mail server: EMAIL_DELIVERY_BACKEND when EMAIL_BACKEND is
+    the outbox (the default), else EMAIL_BACKEND itself."""
+    from django.core.exceptions import ImproperlyConfigured
+
     backend = settings.EMAIL_BACKEND
     if backend == OUTBOX_BACKEND:
         backend = settings.EMAIL_DELIVERY_BACKEND
+    if backend == OUTBOX_BACKEND:
+        raise ImproperlyConfigured("EMAIL_DELIVERY_BACKEND cannot be the outbox itself")
     return backend
 
 

@@ -204,3 +204,46 @@ def test_a_worker_killed_mid_send_still_gets_the_email_delivered(workers, smtp_s
     time.sleep(1)
     sent = OutboundEmail.objects.get(pk=row.pk)
     assert smtp_server.message_ids() == [sent.message_id] and sent.attempts == 2
+
+
+# --- Other apps' emails through the outbox (EMAIL_BACKEND = OutboxBackend in the worker) -------
+
+
+def test_a_password_reset_goes_through_the_outbox_to_the_smtp_server(workers, smtp_server):
+    from accounts.services import password_reset_request
+
+    worker = workers()
+    customer = CustomerFactory(email="olga@example.com")
+    assert password_reset_request(email="OLGA@example.com") == 1
+    assert wait_until(lambda: OutboundEmail.objects.filter(
+        kind=OutboundKind.PASSWORD_RESET, status=OutboundStatus.SENT).exists()), worker.log()
+    row = OutboundEmail.objects.get()
+    time.sleep(1)
+    assert smtp_server.message_ids() == [row.message_id]
+    assert smtp_server.envelopes[0][1] == [customer.email]
+    assert "/accounts/password/reset/" in smtp_server.messages[0].get_body(
+        ("plain",)).get_content()
+    assert "X-Helpdesk-Kind" not in smtp_server.messages[0]
+
+
+def test_a_return_status_change_goes_through_the_outbox_to_the_smtp_server(workers,
+                                                                           smtp_server):
+    from orders import services as orders
+    from orders.models import ReturnReason
+    from tests.orders.conftest import make_delivered_order
+
+    worker = workers()
+    customer = CustomerFactory(email="ivan@example.com")
+    order = make_delivered_order(customer)
+    request = orders.return_request_create(
+        customer=customer, order=order, quantities={order.items.order_by("id")[0].pk: 1},
+        reason=ReturnReason.DAMAGED)
+    orders.return_approve(return_request=request, actor=AgentFactory(), note="Pack it well")
+    assert wait_until(lambda: OutboundEmail.objects.filter(
+        status=OutboundStatus.SENT).count() == 2), worker.log()
+    rows = list(OutboundEmail.objects.order_by("created_at"))
+    assert all(request.reference in r.subject for r in rows)
+    time.sleep(1)
+    assert sorted(smtp_server.message_ids()) == sorted(r.message_id for r in rows)
+    assert any("Pack it well" in m.get_body(("plain",)).get_content()
+               for m in smtp_server.messages)

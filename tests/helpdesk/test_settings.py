@@ -14,6 +14,8 @@ import pytest
 
 from tests.services import REPO
 
+OUTBOX = "helpdesk.email.backend.OutboxBackend"  # every email is an outbox row first
+
 DUMP = """
 import json
 from django.conf import settings
@@ -33,6 +35,7 @@ print("SETTINGS=" + json.dumps({
     "app_broker": app.conf.broker_url,
     "inprocess_beat": settings.HELPDESK_INPROCESS_BEAT,
     "email_backend": settings.EMAIL_BACKEND,
+    "email_delivery_backend": settings.EMAIL_DELIVERY_BACKEND,
     "email_file_path": getattr(settings, "EMAIL_FILE_PATH", None),
     "email_host": getattr(settings, "EMAIL_HOST", None),
     "email_port": getattr(settings, "EMAIL_PORT", None),
@@ -90,7 +93,8 @@ def test_no_variables_give_the_embedded_default(tmp_path):
     assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert s["eager"] is True and s["app_eager"] is True
     assert s["inprocess_beat"] is True
-    assert s["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert s["email_backend"] == OUTBOX
+    assert s["email_delivery_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert s["email_file_path"] == str(tmp_path / "var" / "outbox")
     assert s["static_storage"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
 
@@ -102,12 +106,17 @@ def test_embedded_default_passes_the_system_checks(tmp_path):
 
 
 def test_outbox_email_lands_in_var_outbox_as_a_readable_file(tmp_path):
+    # send_mail writes an outbox row; the eager task delivers it to var/outbox at once.
+    assert manage(["migrate", "--noinput"], {}, tmp_path / "var").returncode == 0
     send = (
         "from django.core.mail import send_mail;"
-        "send_mail('Outbox subject', 'Outbox body', 'a@example.com', ['b@example.com'])"
+        "from helpdesk.models import OutboundEmail;"
+        "send_mail('Outbox subject', 'Outbox body', 'a@example.com', ['b@example.com']);"
+        "print('ROWS=' + ','.join(OutboundEmail.objects.values_list('status', flat=True)))"
     )
     result = manage(["shell", "-c", send], {}, tmp_path / "var")
     assert result.returncode == 0, result.stderr
+    assert "ROWS=sent" in result.stdout
     files = list((tmp_path / "var" / "outbox").iterdir())
     assert len(files) == 1
     assert "Outbox subject" in files[0].read_text()
@@ -140,7 +149,8 @@ def test_redis_url_switches_layer_broker_and_cache_to_redis(tmp_path):
 
 def test_email_url_switches_to_smtp(tmp_path):
     s = settings_with({"EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587"}, tmp_path)
-    assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["email_backend"] == OUTBOX
+    assert s["email_delivery_backend"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["email_host"] == "smtp.example.com"
     assert s["email_port"] == 587
     assert s["email_user"] == "mailer"
@@ -150,7 +160,8 @@ def test_email_url_switches_to_smtp(tmp_path):
 def test_email_host_switches_to_smtp(tmp_path):
     s = settings_with({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "2525",
                        "EMAIL_USE_TLS": "false"}, tmp_path)
-    assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["email_backend"] == OUTBOX
+    assert s["email_delivery_backend"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["email_host"] == "smtp.example.com"
     assert s["email_port"] == 2525
     assert s["email_tls"] is False
