@@ -55,7 +55,7 @@ bench: install
 worker: install
 	$(VENV)/bin/celery -A helpdesk worker --loglevel INFO
 beat: install
-	$(VENV)/bin/celery -A helpdesk beat --loglevel INFO --schedule var/celerybeat-schedule
+	$(VENV)/bin/celery -A helpdesk beat --loglevel INFO
 prod: install
 	$(VENV)/bin/honcho start
 

@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HELPDESK_VAR_DIR", default=str(BASE_DIR / "var")))
+# Local state of every mode: the embedded database, the outbox, beat's schedule file.
+try:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only deployment keeps its state elsewhere (HELPDESK_VAR_DIR)
+    pass
 
 env = environ.Env()
 if env.bool("HELPDESK_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists():
@@ -165,6 +170,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Beat keeps its last-run times here (the var/ folder exists in every mode, see above).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs. With a broker, `celery -A helpdesk beat` runs them; on the embedded default
 # the ASGI server runs the same schedule in process (helpdesk.inprocess_beat).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
