@@ -3,9 +3,10 @@
 The scope (``conversations_in_scope``) becomes one row per conversation with the values that
 figures group by (channel, topic, team, agent, local hour and day, rating, tier) and the
 stored business-hours timings (``ConversationTiming``). On PostgreSQL one statement reads
-those rows once (a materialized CTE) and aggregates them under ``GROUPING SETS``: counts for
-every bucket, and ``percentile_cont`` medians and 90th percentiles overall and per agent.
-On other backends the same rows are read and aggregated in Python by the same definitions.
+those rows once (a materialized CTE) and aggregates them in UNION ALL branches, each computing
+only what its buckets show: counts per bucket (``GROUPING SETS``), ``percentile_cont`` medians
+and 90th percentiles overall and per agent, SLA outcomes, the newest low ratings. On other
+backends the same rows are read and aggregated in Python by the same definitions.
 
 SLA: a target of the conversation's tier and channel is met when the stored business seconds
 are within it and breached when beyond it, or when still unanswered (unresolved) although
@@ -82,12 +83,6 @@ class Figures:
     def summary(self, set_name: str, key: tuple, measure: str) -> dict:
         empty = {"count": 0, "average": None, "median": None, "p90": None}
         return self.percentiles[set_name].get(key, {}).get(measure, empty)
-
-
-def _mask(columns: tuple[str, ...]) -> int:
-    """PostgreSQL's GROUPING(<DIMENSIONS>) of a set: bit set for each dimension not grouped."""
-    return sum(1 << (len(DIMENSIONS) - 1 - i) for i, d in enumerate(DIMENSIONS)
-               if d not in columns)
 
 
 def targets_for(schedule: Schedule, now) -> list[Target]:
