@@ -4,7 +4,7 @@ Uses the hand-computed fixture of conftest.py (Mon-Fri 09:00-18:00 Moscow): firs
 c1 60 min, c2 45, c3 10, c4 20; resolution c1 120, c2 600, c3 40.
 """
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -106,3 +106,13 @@ def test_overdue_before_lands_on_the_last_closing_time_when_the_target_is_used_u
     now = msk(10, 9)
     assert schedule.overdue_before(now, 9 * 3600) == msk(6, 18)
     assert schedule.overdue_before(now, 0) == msk(7, 18)
+
+
+@pytest.mark.parametrize("minutes", [30, 9 * 60, 3 * 9 * 60 + 5])
+def test_overdue_before_is_exact_across_a_daylight_saving_change(minutes):
+    berlin = ZoneInfo("Europe/Berlin")
+    schedule = Schedule(tz=berlin, hours={d: (time(9), time(18)) for d in range(7)})
+    now = datetime(2025, 3, 31, 10, 0, tzinfo=berlin)  # the clocks went forward on the 30th
+    boundary = schedule.overdue_before(now, minutes * MIN)
+    assert schedule.seconds(boundary, now) == pytest.approx(minutes * MIN)
+    assert schedule.seconds(boundary - timedelta(seconds=1), now) > minutes * MIN
