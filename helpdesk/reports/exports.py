@@ -19,7 +19,7 @@ from helpdesk.models import Channel, Priority, Status
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, report_tz
 from helpdesk.reports.selectors import build_report, drill_down, ratings_in_scope
-from helpdesk.reports.timings import business_durations
+from helpdesk.reports.timings import business_durations, conversation_timings_refresh
 
 CHUNK_SIZE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,15 +74,25 @@ def conversation_rows(filters: ReportFilters, params=None) -> tuple[list[str], I
     priorities, tiers = dict(Priority.choices), dict(MembershipTier.choices)
 
     def rows():
+        # Stored timings, refreshed for this scope first; a row changed since (or a timing
+        # computed under other inputs) is computed here instead.
         schedule = Schedule.load()
-        qs = (drill_down(filters, params or {}).order_by("created_at", "pk")
+        scope = drill_down(filters, params or {})
+        conversation_timings_refresh(conversations=scope, schedule=schedule)
+        qs = (scope.order_by("created_at", "pk")
               .values_list("reference", "created_at", "channel", "topic", "status", "priority",
                            "customer__customer_profile__tier", "team__name", "assignee__email",
                            "first_response_at", "resolved_at", "queued_at", "assigned_at",
-                           "rating__score", "rating__comment"))
+                           "rating__score", "rating__comment", "timing__created_at",
+                           "timing__first_response_at", "timing__resolved_at",
+                           "timing__schedule_key", "timing__first_response_seconds",
+                           "timing__resolution_seconds"))
+        key = schedule.key
         for (reference, created, channel, topic, status, priority, tier, team, agent, first,
-             resolved, queued, assigned, score, comment) in qs.iterator(chunk_size=CHUNK_SIZE):
-            first_s, resolution_s = business_durations((created, first, resolved), schedule)
+             resolved, queued, assigned, score, comment, t_created, t_first, t_resolved,
+             t_key, first_s, resolution_s) in qs.iterator(chunk_size=CHUNK_SIZE):
+            if (t_created, t_first, t_resolved, t_key) != (created, first, resolved, key):
+                first_s, resolution_s = business_durations((created, first, resolved), schedule)
             wait = (assigned - queued).total_seconds() if queued and assigned else None
             yield [reference, _local(created), channels.get(channel, channel),
                    topics.get(topic, topic), statuses.get(status, status),
