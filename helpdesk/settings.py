@@ -326,6 +326,9 @@ CHAT_PRESENCE_TIMEOUT_SECONDS = env.int("CHAT_PRESENCE_TIMEOUT_SECONDS", default
 CHAT_DISCONNECT_GRACE_SECONDS = env.int("CHAT_DISCONNECT_GRACE_SECONDS", default=180)
 CHAT_DEFAULT_HANDLING_SECONDS = env.int("CHAT_DEFAULT_HANDLING_SECONDS", default=360)
 CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
+# Threads (each with its own database connection) that run the chat sockets' database work
+# in one server process (docs/performance.md, "Live chat").
+CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
 CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
 # Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
 CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {

@@ -11,23 +11,38 @@ Design, for correctness first and then cost:
   in between is queued and later skipped by the cursor.
 - Channel-layer events are hints carrying ids; what is shown is loaded from the database and
   filtered by ``selectors.messages_visible_to`` (customers never get internal notes).
-- Database work goes through ``chat_db``: one ``database_sync_to_async`` hop per frame or
-  event. ``dispatch`` is overridden so Channels' per-message ``aclose_old_connections`` (a
-  second hop to the same thread for every frame) is not paid: each hop already closes stale
-  connections before and after it runs (``DatabaseSyncToAsync.thread_handler``).
+- Database work goes through ``chat_db``: one hop per frame or event, run on a pool of
+  ``CHAT_DB_THREADS`` threads (each with its own database connection), not on the single
+  thread that ``database_sync_to_async`` shares with all of a process's sockets: a chat
+  commits every message, and one thread serialises those commits (each waits for the disk),
+  which capped a process at a few dozen messages a second (docs/performance.md, "Live
+  chat"). A socket still runs one hop at a time (``self.lock``), so its own frames keep their
+  order; between sockets the database decides, as it does between processes.
+  ``dispatch`` is overridden so Channels' per-message ``aclose_old_connections`` (a
+  second hop for every frame) is not paid: each hop already closes stale connections before
+  and after it runs (``DatabaseSyncToAsync.thread_handler``).
 - A lock serialises the periodic tick with frame and event handling (cursors are shared).
+- The periodic check runs from one timer per process (``Heartbeats``), not one task per
+  socket: every second it checks the sockets that are due, customers in one batched database
+  hop (``chat_db.tick_many``: a few queries for hundreds of sockets), and only a socket with
+  something to do (a gap to repair, lost access, a session to end, an agent) runs its own
+  full ``_tick``. With 10,000 open sockets a check per socket cost a core.
 """
 
 import asyncio
 import json
 import logging
 import random
+import threading
 import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connections
 
 from helpdesk import realtime
 from helpdesk.consumers import chat_db
@@ -40,11 +55,145 @@ FRAME_BURST = 60            # frames of any kind per connection per FRAME_WINDOW
 FRAME_WINDOW = 10.0
 DEBOUNCE = 0.3              # coalesce queue / inbox recomputation
 
-_db = database_sync_to_async
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=settings.CHAT_DB_THREADS,
+                                           thread_name_prefix="chat-db")
+        return _executor
+
+
+def _db(fn):
+    """``fn`` as a coroutine run on the chat's database threads (see the module docstring)."""
+    return DatabaseSyncToAsync(fn, thread_sensitive=False, executor=_pool())
+
+
+def db_threads_close() -> None:
+    """Close every chat database thread's connection and stop the pool (tests, shutdown).
+
+    Each thread holds a persistent connection (CONN_MAX_AGE); a test database cannot be
+    dropped while one is open. One task per thread, held at a barrier so each lands on a
+    different thread, closes them.
+    """
+    global _executor
+    with _executor_lock:
+        pool, _executor = _executor, None
+    if pool is None:
+        return
+    size = pool._max_workers
+    barrier = threading.Barrier(size)
+
+    def close():
+        connections.close_all()
+        try:
+            barrier.wait(timeout=10)
+        except threading.BrokenBarrierError:
+            pass
+
+    for future in [pool.submit(close) for _ in range(size)]:
+        future.result()
+    pool.shutdown(wait=True)
+
+
+class Heartbeats:
+    """One timer for the periodic check of every chat socket of an event loop.
+
+    Sockets sit in one-second slots of a timing wheel; each is due once per
+    ``CHAT_HEARTBEAT_SECONDS`` (with jitter, so a reconnect storm does not stay in step).
+    The timer task exists only while sockets are registered.
+    """
+
+    BATCH = 500
+
+    def __init__(self):
+        self.slots: dict[int, set] = {}
+        self.slot_of: dict[object, int] = {}
+        self.task: asyncio.Task | None = None
+
+    @staticmethod
+    def _step() -> float:
+        return min(1.0, float(settings.CHAT_HEARTBEAT_SECONDS) / 5)
+
+    def add(self, consumer) -> None:
+        interval = float(settings.CHAT_HEARTBEAT_SECONDS)
+        due = time.monotonic() + interval * random.uniform(0.8, 1.0)  # noqa: S311
+        slot = int(due / self._step())
+        self.slots.setdefault(slot, set()).add(consumer)
+        self.slot_of[consumer] = slot
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def discard(self, consumer) -> None:
+        slot = self.slot_of.pop(consumer, None)
+        if slot is not None:
+            members = self.slots.get(slot)
+            if members is not None:
+                members.discard(consumer)
+                if not members:
+                    del self.slots[slot]
+
+    async def _run(self) -> None:
+        try:
+            while self.slot_of:
+                step = self._step()
+                await asyncio.sleep(step - time.monotonic() % step)
+                now = int(time.monotonic() / step)
+                due: list = []
+                for slot in [k for k in self.slots if k <= now]:
+                    for consumer in self.slots.pop(slot):
+                        self.slot_of.pop(consumer, None)
+                        due.append(consumer)
+                for start in range(0, len(due), self.BATCH):
+                    await self._check(due[start:start + self.BATCH])
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("chat heartbeat timer failed")
+        finally:
+            self.task = None
+            if self.slot_of:  # a failure above: keep the remaining sockets checked
+                self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _check(self, consumers: list) -> None:
+        live = [c for c in consumers if c.ident is not None and not c.closed]
+        for c in live:
+            self.add(c)  # next round first: a failing check must not drop a socket
+        items = [(c.ident, {cid: j["cursor"] for cid, j in c.joined.items()}) for c in live]
+        try:
+            results = await _db(chat_db.tick_many)(items=items)
+        except Exception:
+            logger.exception("chat batched check failed")
+            results = [None] * len(live)
+        for c, result in zip(live, results, strict=True):
+            if c.closed:
+                continue
+            if result is None:
+                c.spawn(c._tick())
+            else:
+                c.spawn(c.send_json({"type": "heartbeat", "conversations": result.latest}))
+
+
+_heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeats]" = (
+    weakref.WeakKeyDictionary())
+
+
+def heartbeats() -> Heartbeats:
+    """The timer of the running event loop (tests run one loop per test)."""
+    loop = asyncio.get_running_loop()
+    hub = _heartbeats.get(loop)
+    if hub is None:
+        hub = _heartbeats[loop] = Heartbeats()
+    return hub
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
     ident: chat_db.Identity | None = None
+    closed = False
 
     async def dispatch(self, message):
         # Channels' AsyncConsumer.dispatch awaits aclose_old_connections() first for every
@@ -64,7 +213,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.typing_sent: dict[int, float] = {}
         self.frame_times: list[float] = []
         self.pending: set[str] = set()
-        self.ticker: asyncio.Task | None = None
+        self.tasks: set[asyncio.Task] = set()
         self.counted = False
         self.closed = False
         await self.accept()
@@ -91,12 +240,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         })
         if ident.as_agent:
             await self.send_json(await _db(chat_db.inbox)(ident=ident))
-        self.ticker = asyncio.create_task(self._tick_loop())
+        heartbeats().add(self)
 
     async def disconnect(self, code):
         self.closed = True  # debounced sends still scheduled find the socket gone
-        if self.ticker is not None:
-            self.ticker.cancel()
+        heartbeats().discard(self)
+        for task in list(self.tasks):
+            task.cancel()
         if self.ident is None:
             return
         groups = [realtime.user_group(self.ident.user.pk), realtime.QUEUE_GROUP]
@@ -113,7 +263,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.counted = False
 
     async def send_json(self, content: dict) -> None:
-        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+        if self.closed:
+            return
+        try:
+            await self.send(text_data=json.dumps(content, separators=(",", ":")))
+        except RuntimeError:
+            # The server already closed the connection (the client left while this socket
+            # was busy; Channels delivers the disconnect only after the current handler).
+            logger.debug("chat socket gone before a send", exc_info=True)
+            self.closed = True
 
     async def _error(self, code: str, message: str = "", **extra) -> None:
         await self.send_json({"type": "error", "code": code, "message": message,
@@ -337,15 +495,20 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- the periodic check -------------------------------------------------------------------
 
-    async def _tick_loop(self) -> None:
-        interval = float(settings.CHAT_HEARTBEAT_SECONDS)
+    def spawn(self, coro) -> None:
+        """Run ``coro`` for this socket; cancelled when it disconnects, errors logged."""
+        task = asyncio.get_running_loop().create_task(self._guarded(coro))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _guarded(self, coro) -> None:
         try:
-            while True:
-                # Jitter spreads the checks of many sockets over the interval.
-                await asyncio.sleep(interval * random.uniform(0.8, 1.0))  # noqa: S311
-                await self._tick()
+            await coro
         except asyncio.CancelledError:
             pass
+        except Exception:
+            if not self.closed:  # else the client left while we were sending
+                logger.exception("chat background work failed")
 
     async def _tick(self) -> None:
         if self.ident is None or self.closed:

@@ -6,6 +6,7 @@ costs one hop to the database thread, not several. Every function that touches a
 authorizes through ``helpdesk.access`` again: a socket never keeps a permission it lost.
 """
 
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -13,11 +14,12 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import translation
 
 from helpdesk.access import NotFound, access_conversation, visible_conversations
-from helpdesk.models import Conversation, Status
+from helpdesk.models import Attachment, Conversation, Status
 from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to, read_marks
 from helpdesk.services import conversations as conv_services
 from helpdesk.services.assignment import agent_seen
@@ -47,6 +49,7 @@ class Identity:
     as_agent: bool
     language: str
     session_key: str
+    touched_at: float = 0.0  # when the connection counter's expiry was last pushed back
 
 
 def _connections_key(user_id: int) -> str:
@@ -67,7 +70,21 @@ def session_user(session_key: str | None, user_id: int):
     user = auth.get_user(request)
     if not user.is_authenticated or user.pk != user_id:
         return None
+    if user.is_staff:
+        _remember_roles(user)
     return user
+
+
+def _remember_roles(user) -> None:
+    """Answer ``user.has_role`` from one query until the next re-check.
+
+    ``is_agent`` and ``is_manager`` each query the groups, and ``visible_conversations`` asks
+    both for every frame of an agent. A socket re-reads its user (and so its roles) on every
+    periodic check and at once on a role change (``user.recheck``), so the answer is never
+    older than ``CHAT_HEARTBEAT_SECONDS``: the same bound as the session check.
+    """
+    names = set(user.groups.values_list("name", flat=True))
+    user.has_role = names.__contains__  # shadows the method on this instance only
 
 
 def role_close_code(user, as_agent: bool) -> int | None:
@@ -95,7 +112,7 @@ def connection_open(*, user, session_key: str | None) -> tuple[Identity | None, 
         return None, CLOSE_TOO_MANY_CONNECTIONS
     if as_agent:
         agent_seen(agent_id=fresh.pk)
-    return Identity(fresh, as_agent, fresh.language, session_key or ""), None
+    return Identity(fresh, as_agent, fresh.language, session_key or "", time.monotonic()), None
 
 
 def connection_close(*, user_id: int) -> None:
@@ -170,9 +187,38 @@ def replay(*, ident: Identity, conversation_id: int, after: int) -> tuple[list[d
         return [_state(ident, conv), *frames], cursor
 
 
+def _payloads(messages: list) -> list[dict]:
+    """Message frames; attachments are loaded only for the messages that have some."""
+    with_files = [m.pk for m in messages if m.has_attachments]
+    files: dict[int, list] = {}
+    if with_files:
+        for a in Attachment.objects.filter(message_id__in=with_files).order_by("pk"):
+            files.setdefault(a.message_id, []).append(a)
+    return [{"type": "message", **conv_services.message_payload(m, files.get(m.pk, []))}
+            for m in messages]
+
+
 def deliver(*, ident: Identity, conversation_id: int, cursor: int) -> tuple[list[dict], int, bool]:
-    """Live delivery after a hint: (frames, new cursor, still allowed)."""
+    """Live delivery after a hint: (frames, new cursor, still allowed).
+
+    One query in the usual case: the visible messages after ``cursor``, restricted to a
+    conversation the user may still see (re-authorization), with the conversation joined.
+    Its ``last_seq`` comes from the same statement, so every message up to it is committed
+    and was read: the cursor may move there. Only when that finds nothing (no access, or
+    nothing new) does the conversation get read on its own.
+    """
     with translation.override(ident.language):
+        messages = list(
+            messages_visible_to(conversation=conversation_id, as_agent=ident.as_agent,
+                                after_seq=cursor)
+            .filter(conversation__in=visible_conversations(user=ident.user).values("pk"))
+            .prefetch_related(None)
+            .annotate(has_attachments=Exists(
+                Attachment.objects.filter(message=OuterRef("pk"))))
+        )
+        if messages:
+            upto = messages[0].conversation.last_seq
+            return _payloads([m for m in messages if m.seq <= upto]), max(cursor, upto), True
         conv = _fresh(ident, conversation_id)
         if conv is None:
             return [], cursor, False
@@ -228,7 +274,11 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
         ack = {"type": "ack", "conversation": conv.reference, "client_id": client_id,
                "id": message.pk, "seq": message.seq}
         frames: list[dict] = []
-        if cursor is not None and message.seq > cursor:
+        if cursor is not None and posted.created and message.seq == cursor + 1:
+            # Nothing in between: the frame is the message just written (no attachments yet).
+            frames = [{"type": "message", **conv_services.message_payload(message, [])}]
+            cursor = message.seq
+        elif cursor is not None and message.seq > cursor:
             upto = message.seq
             frames = [
                 {"type": "message", **conv_services.message_payload(m, list(m.attachments.all()))}
@@ -276,7 +326,7 @@ def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
         return result
     result.user = fresh
     ident.user = fresh
-    cache.touch(_connections_key(fresh.pk), CONNECTION_COUNT_TTL)
+    _touch_counter(ident)
     if ident.as_agent:
         agent_seen(agent_id=fresh.pk)
     if not cursors:
@@ -296,3 +346,100 @@ def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
             result.latest[conv.reference] = latest_visible_seq(conversation=conv,
                                                                as_agent=ident.as_agent)
     return result
+
+
+def _touch_counter(ident: Identity) -> None:
+    """Keep the per-user connection counter alive while the socket is (a few times per TTL,
+    not on every check: with thousands of sockets that is a Redis round trip each)."""
+    now = time.monotonic()
+    if now - ident.touched_at > CONNECTION_COUNT_TTL / 4:
+        cache.touch(_connections_key(ident.user.pk), CONNECTION_COUNT_TTL)
+        ident.touched_at = now
+
+
+@dataclass
+class Quiet:
+    """A batched check found nothing to do but send the heartbeat."""
+    user: object
+    latest: dict[str, int]
+
+
+def _model_backends() -> set[str]:
+    from django.contrib.auth.backends import ModelBackend
+    from django.utils.module_loading import import_string
+
+    return {path for path in settings.AUTHENTICATION_BACKENDS
+            if issubclass(import_string(path), ModelBackend)}
+
+
+def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | None]:
+    """The periodic check of many customer sockets in a few queries (not a few per socket).
+
+    For each (identity, cursors) it returns ``Quiet`` when the socket's session is still that
+    user's with the same password hash (what ``auth.get_user`` verifies), the user is active,
+    every joined conversation is still theirs and nothing was committed past a cursor; the
+    caller then only sends the heartbeat. Anything else, and every agent, gets None: the
+    caller runs that socket's own ``tick`` (which delivers, closes, reports lost access, or
+    lets ``auth.get_user`` flush a stale session), so the outcome is the same as before.
+    """
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.models import Session
+    from django.db.models import Subquery
+    from django.utils import timezone
+    from django.utils.crypto import constant_time_compare
+
+    from helpdesk.models import Message, MessageKind
+
+    results: list[Quiet | None] = [None] * len(items)
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return results
+    todo = [(n, ident, cursors) for n, (ident, cursors) in enumerate(items)
+            if not ident.as_agent and ident.session_key]
+    if not todo:
+        return results
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore()
+    sessions = {
+        key: store.decode(data) for key, data in Session.objects.filter(
+            session_key__in={ident.session_key for _, ident, _ in todo},
+            expire_date__gt=timezone.now()).values_list("session_key", "session_data")
+    }
+    users = get_user_model()._default_manager.in_bulk({ident.user.pk for _, ident, _ in todo})
+    conv_ids = {cid for _, _, cursors in todo for cid in cursors}
+    latest_public = (Message.objects.filter(conversation=OuterRef("pk"))
+                     .exclude(kind=MessageKind.NOTE).order_by("-seq").values("seq")[:1])
+    convs = {
+        pk: (customer_id, reference, last_seq, latest or 0)
+        for pk, customer_id, reference, last_seq, latest in Conversation.objects.filter(
+            pk__in=conv_ids).annotate(latest=Subquery(latest_public)).values_list(
+            "pk", "customer_id", "reference", "last_seq", "latest")
+    } if conv_ids else {}
+    backends = _model_backends()
+    for n, ident, cursors in todo:
+        data, user = sessions.get(ident.session_key), users.get(ident.user.pk)
+        if data is None or user is None or user.is_staff:
+            continue
+        backend = data.get(BACKEND_SESSION_KEY)
+        if (backend not in backends or str(data.get(SESSION_KEY)) != str(user.pk)
+                or not user.is_active):
+            continue
+        session_hash = data.get(HASH_SESSION_KEY)
+        if not session_hash or not constant_time_compare(session_hash,
+                                                         user.get_session_auth_hash()):
+            continue
+        latest = {}
+        for cid, cursor in cursors.items():
+            conv = convs.get(cid)
+            if conv is None or conv[0] != user.pk or conv[2] > cursor:
+                break
+            latest[conv[1]] = conv[3]
+        else:
+            ident.user = user
+            _touch_counter(ident)
+            results[n] = Quiet(user, latest)
+    return results

@@ -225,7 +225,9 @@ def chat_message_send(
     """
     if internal and not as_agent:
         raise ValidationError(_("Only agents can write internal notes."), code="forbidden")
-    if client_id:
+    if client_id and conversation.status in CLOSED_STATUSES and not internal:
+        # A resend of a message posted before the chat closed still gets its first answer.
+        # (While the chat is open, message_post looks the client id up under the row lock.)
         existing = Message.objects.filter(conversation=conversation, author=user,
                                           client_id=client_id[:64]).first()
         if existing is not None:

@@ -131,7 +131,7 @@ def run_one(variant: str, rate: float, args, url: str) -> dict:
     else:
         result = json.loads(gen.stdout.strip().splitlines()[-1])
     result.update(variant=variant, server_cpu_pct=round(100 * cpu / wall, 1),
-                  load=round(os.getloadavg()[0], 1))
+                  server_cpu_s=round(cpu, 2), load=round(os.getloadavg()[0], 1))
     if args.logs:
         os.makedirs(args.logs, exist_ok=True)
         with open(os.path.join(args.logs, f"{variant}-{rate:.0f}.log"), "w") as fh:

@@ -15,7 +15,9 @@ from pathlib import Path
 from tests.services import REPO
 
 # Modules that serve or drive a benchmark rather than being one.
-HELPERS = {"run_all", "loadgen", "relay_bare", "relay_channels"}
+HELPERS = {"run_all", "loadgen", "relay_bare", "relay_channels", "chat_loadgen"}
+# Options each benchmark gets from ``make bench`` (the full runs take minutes: run them alone).
+DEFAULT_ARGS = {"chat_bench": ["--quick"]}
 
 
 def benchmarks() -> list[str]:
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         print(f"\n=== {name} " + "=" * max(0, 70 - len(name)), flush=True)
         started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", f"tests.benchmarks.{name}"], cwd=REPO)
+        result = subprocess.run([sys.executable, "-m", f"tests.benchmarks.{name}",
+                                 *DEFAULT_ARGS.get(name, [])], cwd=REPO)
         print(f"=== {name}: exit {result.returncode} in {time.monotonic() - started:.0f} s",
               flush=True)
         if result.returncode != 0:

@@ -88,6 +88,17 @@ def messages(frames):
     return [f for f in frames if f["type"] == "message"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _chat_db_threads_closed(django_db_setup, django_db_blocker):
+    """The consumers' database threads keep connections open; close them before the test
+    database is dropped."""
+    yield
+    from helpdesk.consumers.chat import db_threads_close
+
+    with django_db_blocker.unblock():
+        db_threads_close()
+
+
 @pytest.fixture
 def customer(db):
     return CustomerFactory(full_name="Ann Customer")
