@@ -99,7 +99,8 @@ def _label_rows(counts: dict, labels: dict, key: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["count"], str(r["label"])))
 
 
-def volume(filters: ReportFilters, figures: Figures | None = None) -> dict:
+def volume(filters: ReportFilters, figures: Figures | None = None,
+           names: dict[int, str] | None = None) -> dict:
     figures = figures or report_figures(filters)
 
     def counts(set_name):
@@ -119,7 +120,8 @@ def volume(filters: ReportFilters, figures: Figures | None = None) -> dict:
         "channel": _label_rows(counts("channel"), dict(Channel.choices), "channel"),
         "topic": _label_rows(counts("topic"), dict(Topic.choices), "topic"),
         "team": _label_rows(by_team, {None: "", **team_names}, "team"),
-        "agent": _label_rows(by_agent, {None: "", **agent_names(by_agent)}, "agent"),
+        "agent": _label_rows(by_agent, {None: "", **(names if names is not None
+                                                     else agent_names(by_agent))}, "agent"),
         "hour": [{"hour": h, "label": f"{h:02d}:00", "count": by_hour.get(h, 0)}
                  for h in range(24)],
         "day": days,
@@ -184,12 +186,12 @@ def speed_and_sla(filters: ReportFilters, schedule: Schedule | None = None,
     }
 
 
-def agent_table(filters: ReportFilters, durations: dict,
-                figures: Figures | None = None) -> list[dict]:
+def agent_table(filters: ReportFilters, durations: dict, figures: Figures | None = None,
+                names: dict[int, str] | None = None) -> list[dict]:
     """One row per agent: handled, resolved, medians in business hours, CSAT, ratings."""
     figures = figures or report_figures(filters)
     rows = {agent: row for agent, row in figures.by("agent").items() if agent is not None}
-    names = agent_names(rows)
+    names = names if names is not None else agent_names(rows)
     table = []
     for agent, r in rows.items():
         d = durations.get(agent, {})
@@ -249,13 +251,14 @@ def self_service(filters: ReportFilters) -> dict:
 def build_report(filters: ReportFilters) -> dict:
     figures = report_figures(filters)
     speed = speed_and_sla(filters, figures=figures)
+    names = agent_names(figures.by("agent"))
     return {
         "filters": filters,
         "satisfaction": satisfaction(filters, figures),
         "low_ratings": low_ratings(filters, rating_ids=figures.low_rating_ids),
         "speed": speed,
-        "volume": volume(filters, figures),
-        "agents": agent_table(filters, speed["per_agent_durations"], figures),
+        "volume": volume(filters, figures, names),
+        "agents": agent_table(filters, speed["per_agent_durations"], figures, names),
         "self_service": self_service(filters),
     }
 
