@@ -170,6 +170,16 @@ class Attachment(models.Model):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
+    @property
+    def is_inline_image(self) -> bool:
+        """Shown inline (``chat:attachment``): only images re-encoded by ``photo_clean``. Every
+        other file, however it was labelled, is a download (``email:attachment_download``)."""
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+# The content types photo_clean produces: the only ones ever served inline.
+INLINE_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
 
 class CannedReply(models.Model):
     title = models.CharField(_("title"), max_length=120)

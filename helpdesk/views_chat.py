@@ -17,14 +17,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
 from helpdesk.access import NotFound, access_conversation
-from helpdesk.models import Attachment, Channel, Conversation, MessageKind, Status
+from helpdesk.models import (
+    INLINE_IMAGE_TYPES,
+    Attachment,
+    Channel,
+    Conversation,
+    MessageKind,
+    Status,
+)
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import MAX_BODY_LENGTH, conversation_open, conversation_rate
 from helpdesk.services.queue import chat_open_now
 from orders.models import Order
 
-SERVABLE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: email:attachment_download
 
 
 class ChatStartForm(forms.Form):

@@ -65,10 +65,13 @@ def message_payload(message: Message, attachments: list | None = None) -> dict:
         "body": body,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
+        # Images are shown inline; any other file only ever as a download.
         "attachments": [
             {"id": a.pk, "name": a.original_name, "content_type": a.content_type,
              "size": a.size, "width": a.width, "height": a.height,
-             "url": reverse("chat:attachment", args=[a.pk])}
+             "image": a.is_inline_image,
+             "url": reverse("chat:attachment" if a.is_inline_image
+                            else "email:attachment_download", args=[a.pk])}
             for a in attachments
         ],
     }

@@ -149,8 +149,13 @@
       var body = document.createElement("span"); body.className = "chat-body";
       body.textContent = m.body; li.appendChild(body);
       (m.attachments || []).forEach(function (a) {
-        var link = document.createElement("a"); link.href = a.url; link.target = "_blank";
-        link.rel = "noopener";
+        var link = document.createElement("a"); link.href = a.url;
+        if (a.image === false) {  // any other file: a download link, never shown inline
+          link.className = "chat-file"; link.dataset.testid = "chat-file";
+          link.setAttribute("download", a.name); link.textContent = a.name;
+          li.appendChild(link); return;
+        }
+        link.target = "_blank"; link.rel = "noopener";
         var img = document.createElement("img"); img.src = a.url; img.alt = a.name;
         img.className = "chat-image"; img.dataset.testid = "chat-image";
         link.appendChild(img); li.appendChild(link);
