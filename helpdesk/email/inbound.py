@@ -355,11 +355,15 @@ def _open(customer, parsed: ParsedEmail, inbound: InboundEmail):
     body = _body(parsed, customer.language)
     with translation.override(customer.language):
         description = body or _("(The email had only attachments.)")
+    from helpdesk.email.routing import email_conversation_route, topic_guess
+
+    topic = topic_guess(subject=subject, text=body, language=customer.language) or Topic.ORDERS
     conversation = conversation_open(
-        customer=customer, channel=Channel.EMAIL, topic=Topic.ORDERS,
+        customer=customer, channel=Channel.EMAIL, topic=topic,
         description=description, subject=subject or description[:80],
         client_id=f"email:{inbound.sha256[:40]}",
     )
+    email_conversation_route(conversation=conversation)
     message = Message.objects.filter(conversation=conversation).order_by("-seq").first()
     _attach(message, parsed)
     return conversation, message
