@@ -124,6 +124,7 @@ class HolidayAdmin(admin.ModelAdmin):
 # get the estimating paginator too. Their admins are registered first (INSTALLED_APPS order).
 from accounts.models import CustomerProfile, User  # noqa: E402
 from faq.models import NoResultSearch, Vote  # noqa: E402
+from helpdesk.email import admin as email_admin  # noqa: E402, F401
 from helpdesk.reports import admin as reports_admin  # noqa: E402, F401
 from orders.models import Order, ReturnRequest, Shipment  # noqa: E402
 

@@ -30,8 +30,12 @@ _MANAGER = {
                                  "returnrequest", "returnitem", "returnevent"]},
     "faq": {m: _ALL for m in ["category", "categorytranslation", "article",
                               "articletranslation"]},
-    "helpdesk": {m: _ALL for m in ["team", "conversation", "message", "attachment",
-                                   "cannedreply", "satisfactionrating", "slatarget"]},
+    "helpdesk": {**{m: _ALL for m in ["team", "conversation", "message", "attachment",
+                                      "cannedreply", "satisfactionrating", "slatarget"]},
+                 # The email channel's logs: managers review them (quarantine, failed
+                 # sends, low survey ratings); agents never see unchecked inbound mail.
+                 "outboundemail": ["view", "change"], "inboundemail": ["view", "change"],
+                 "survey": ["view", "change"]},
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {

@@ -271,8 +271,14 @@ def _record_only(raw, sha, parsed, source, status, reason, now) -> Ingested:
     return Ingested(inbound, False)
 
 
-def _route(inbound: InboundEmail, parsed: ParsedEmail, now) -> tuple[str, str]:
-    """Decide and do; the caller holds the transaction and saves ``inbound``."""
+def _route(inbound: InboundEmail, parsed: ParsedEmail, now,
+           released: bool = False) -> tuple[str, str]:
+    """Decide and do; the caller holds the transaction and saves ``inbound``.
+
+    ``released``: a manager let the message out of quarantine: no rate limit, a forged reply
+    address counts as none (a new conversation, never an append), an unknown sender gets an
+    account whatever EMAIL_UNKNOWN_SENDERS says. Staff and inactive senders stay refused.
+    """
     from accounts.models import User
 
     if not parsed.from_address:
@@ -280,7 +286,7 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now) -> tuple[str, str]:
     window = now - timedelta(seconds=settings.EMAIL_INBOUND_RATE_WINDOW_SECONDS)
     recent = InboundEmail.objects.filter(from_address=parsed.from_address,
                                          received_at__gte=window).exclude(pk=inbound.pk).count()
-    if recent >= settings.EMAIL_INBOUND_RATE_LIMIT:
+    if recent >= settings.EMAIL_INBOUND_RATE_LIMIT and not released:
         return InboundStatus.QUARANTINED, "rate_limited"
     sender = User.objects.filter(email__iexact=parsed.from_address).first()
     if sender is not None and (sender.is_staff or sender.is_superuser):
@@ -290,7 +296,7 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now) -> tuple[str, str]:
 
     tokens = [t for t in (reply_token_parse(a) for a in parsed.recipients) if t is not None]
     valid = [t for t in tokens if t.valid]
-    if tokens and not valid:
+    if tokens and not valid and not released:
         return InboundStatus.QUARANTINED, "forged_token"
     if valid and sender is not None:
         conversation = Conversation.objects.filter(pk=valid[0].conversation_id).first()
@@ -303,7 +309,7 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now) -> tuple[str, str]:
     if parsed.bulk:
         return InboundStatus.IGNORED, "bulk"
     if sender is None:
-        if settings.EMAIL_UNKNOWN_SENDERS != "create":
+        if settings.EMAIL_UNKNOWN_SENDERS != "create" and not released:
             return InboundStatus.QUARANTINED, "unknown_sender"
         sender = customer_from_email(email=parsed.from_address, name=parsed.from_name,
                                      language=parsed.language)
@@ -421,5 +427,52 @@ def _attach(message: Message, parsed: ParsedEmail) -> None:
         )
 
 
-__all__ = ["Ingested", "ParsedEmail", "customer_from_email", "email_ingest",
-           "email_parse"]
+# --- Quarantine review (managers, in the admin) --------------------------------------------
+
+RELEASABLE_REASONS = ("rate_limited", "forged_token", "unknown_sender")
+
+
+class ReviewRefused(Exception):
+    """The message is not (or no longer) in quarantine, or cannot be released."""
+
+
+def inbound_release(*, inbound_id: int, by) -> InboundEmail:
+    """Let a quarantined message in, as if it had passed the check it failed
+    (``RELEASABLE_REASONS``; see ``_route(released=True)``). Raises ReviewRefused."""
+    with transaction.atomic():
+        inbound = InboundEmail.objects.select_for_update().filter(pk=inbound_id).first()
+        if (inbound is None or inbound.status != InboundStatus.QUARANTINED
+                or inbound.reason not in RELEASABLE_REASONS or not inbound.raw):
+            raise ReviewRefused(inbound_id)
+        with inbound.raw.open("rb") as f:
+            parsed = email_parse(f.read())
+        status, reason = _route(inbound, parsed, timezone.now(), released=True)
+        if status == InboundStatus.QUARANTINED:
+            raise ReviewRefused(inbound_id)  # e.g. the sender has since become staff
+        inbound.status, inbound.reason = status, f"released_{reason}"[:40]
+        inbound.save(update_fields=["status", "reason", "conversation",
+                                    "conversation_message"])
+    logger.info("inbound email %s released from quarantine by user %s: %s", inbound.pk,
+                getattr(by, "pk", None), inbound.status)
+    return inbound
+
+
+def inbound_discard(*, inbound_id: int, by) -> InboundEmail:
+    """Drop a quarantined message: it stays recorded (so it is never ingested again) as
+    ignored, and its raw bytes are deleted after commit. Raises ReviewRefused."""
+    with transaction.atomic():
+        inbound = InboundEmail.objects.select_for_update().filter(pk=inbound_id).first()
+        if inbound is None or inbound.status != InboundStatus.QUARANTINED:
+            raise ReviewRefused(inbound_id)
+        name = inbound.raw.name
+        storage = inbound.raw.storage
+        inbound.status, inbound.reason, inbound.raw = InboundStatus.IGNORED, "discarded", ""
+        inbound.save(update_fields=["status", "reason", "raw"])
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+    logger.info("inbound email %s discarded by user %s", inbound.pk, getattr(by, "pk", None))
+    return inbound
+
+
+__all__ = ["Ingested", "ParsedEmail", "ReviewRefused", "customer_from_email", "email_ingest",
+           "email_parse", "inbound_discard", "inbound_release"]

@@ -249,3 +249,26 @@ def outbox_sweep(*, limit: int = 1000) -> int:
     if ids:
         logger.info("outbox sweep re-scheduled %d emails", len(ids))
     return len(ids)
+
+
+def outbox_retry(*, outbound_ids) -> int:
+    """Send failed (or still pending) rows again, now, with a fresh allowance of attempts.
+
+    Sent rows and rows a worker holds are left alone. The tasks leave after commit; the
+    Message-ID stays the same. Returns how many rows were re-queued.
+    """
+    from helpdesk import tasks
+
+    with transaction.atomic():
+        ids = list(OutboundEmail.objects.select_for_update().filter(
+            pk__in=list(outbound_ids),
+            status__in=[OutboundStatus.FAILED, OutboundStatus.PENDING],
+        ).values_list("pk", flat=True))
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=OutboundStatus.PENDING, attempts=0, next_attempt_at=timezone.now(),
+            claimed_at=None)
+        for pk in ids:
+            tasks.email_send.delay_on_commit(pk)
+    if ids:
+        logger.info("outbox: %d emails re-queued by hand", len(ids))
+    return len(ids)

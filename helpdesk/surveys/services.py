@@ -244,3 +244,11 @@ def survey_answer(*, token: str, score, comment: str = "", now=None) -> Satisfac
         logger.info("low survey rating %d for conversation %s flagged for review", score,
                     survey.conversation_id)
     return rating
+
+
+def surveys_mark_reviewed(*, survey_ids, by) -> int:
+    """A manager has read the low ratings of these surveys: clear their review flag."""
+    done = Survey.objects.filter(pk__in=list(survey_ids), needs_review=True).update(
+        needs_review=False)
+    logger.info("%d low-rated surveys reviewed by user %s", done, getattr(by, "pk", None))
+    return done
