@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from faq import selectors, services
+from faq import reading, selectors, services
 from faq.forms import SearchForm, SuggestForm, VoteForm
 from faq.models import ArticleStatus
 from faq.rendering import render_cached
@@ -85,6 +85,8 @@ def article(request, slug):
         raise Http404 from None
     if not context["is_draft"]:
         services.article_view_count(article=item)
+        # A conversation opened soon after names this article (helpdesk reads the note).
+        reading.article_read_note(session=request.session, article=item)
     return render(request, "faq/article.html", context)
 
 
@@ -155,6 +157,7 @@ def suggest(request):
         "language": language,
         "results": [
             {
+                "id": r.article.pk,
                 "title": r.title,
                 "url": reverse("faq:article", args=[r.article.slug]),
                 "language": r.language,

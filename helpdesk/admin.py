@@ -45,7 +45,7 @@ class ConversationAdmin(VisibleConversationsMixin, admin.ModelAdmin):
     list_filter = ["status", "channel", "topic", "priority", "team", "created_at"]
     search_fields = ["reference", "customer__email", "subject"]
     list_select_related = ["customer", "assignee", "team"]
-    raw_id_fields = ["customer", "order", "assignee"]
+    raw_id_fields = ["customer", "order", "assignee", "source_article"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [MessageInline]

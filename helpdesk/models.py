@@ -71,6 +71,11 @@ class Conversation(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     order = models.ForeignKey("orders.Order", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="conversations", verbose_name=_("order"))
+    # The help article the customer read last before opening this (within
+    # ARTICLE_ATTRIBUTION_MINUTES): a sign that the article did not answer the question.
+    source_article = models.ForeignKey("faq.Article", on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+",
+                                       verbose_name=_("article read before"))
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="conversations", verbose_name=_("team"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -309,6 +309,9 @@ SUPPORT_TIME_ZONE = env.str("SUPPORT_TIME_ZONE", default="Europe/Moscow")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+7 800 555-35-35")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.com")
 SUPPORT_EMAIL_RESPONSE_DAYS = (1, 2)
+# A conversation opened within this many minutes of reading a help article names that article
+# (helpdesk.attribution; the reports count them).
+ARTICLE_ATTRIBUTION_MINUTES = env.int("ARTICLE_ATTRIBUTION_MINUTES", default=30)
 
 # --- Live chat (docs/protocol.md) ----------------------------------------------------------
 # Sockets send a heartbeat with the latest sequence numbers, and re-check their session, the

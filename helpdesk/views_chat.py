@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
 from helpdesk.access import NotFound, access_conversation
+from helpdesk.attribution import source_article_for
 from helpdesk.models import (
     INLINE_IMAGE_TYPES,
     Attachment,
@@ -77,6 +78,7 @@ def chat_start(request):
                 customer=request.user, channel=channel, topic=form.cleaned_data["topic"],
                 order=form.cleaned_data["order"], description=form.cleaned_data["description"],
                 client_id=request.POST.get("client_id", "")[:64],
+                source_article_id=source_article_for(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

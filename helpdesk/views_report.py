@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import NotFound as ConversationNotFound
 from helpdesk.access import access_conversation
+from helpdesk.attribution import source_article_for
 from helpdesk.models import Channel
 from helpdesk.services.conversations import MAX_BODY_LENGTH
 from helpdesk.services.order_problems import PROBLEM_TOPICS, OrderProblem, order_problem_report
@@ -58,6 +59,7 @@ def report_problem(request, number):
                 customer=request.user, order=order, problem=form.cleaned_data["problem"],
                 description=form.cleaned_data["description"],
                 channel=form.cleaned_data["channel"],
+                source_article_id=source_article_for(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -149,6 +149,20 @@ def message_post(
         raise
 
 
+def published_article_id(value) -> int | None:
+    """``value`` as the id of a published help article, or None (never an error: the id may
+    come from a form field anyone can forge, or name an article unpublished since)."""
+    from faq.models import Article, ArticleStatus
+
+    if isinstance(value, str):
+        value = value.strip()
+        value = int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
+        return None
+    exists = Article.objects.filter(pk=value, status=ArticleStatus.PUBLISHED).exists()
+    return value if exists else None
+
+
 def conversation_open(
     *,
     customer,
@@ -159,11 +173,13 @@ def conversation_open(
     subject: str = "",
     language: str | None = None,
     client_id: str = "",
+    source_article_id: int | str | None = None,
 ) -> Conversation:
     """Open a conversation for ``customer``, its first message being ``description``.
 
     ``order``, when given, must belong to ``customer``. Chats start waiting in the queue;
-    other channels start open.
+    other channels start open. ``source_article_id`` names the help article the customer read
+    just before (``helpdesk.attribution``); anything but a published article's id is ignored.
     """
     if topic not in Topic.values:
         raise ValidationError({"topic": _("Choose a topic from the list.")})
@@ -174,10 +190,12 @@ def conversation_open(
     description = _clean_body(description)
     if not description:
         raise ValidationError({"description": _("Tell us briefly what happened.")})
+    source_article_id = published_article_id(source_article_id)
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.create(
             customer=customer, channel=channel, topic=topic, order=order,
+            source_article_id=source_article_id,
             subject=subject[:200] or description[:80],
             language=language or customer.language,
             status=Status.WAITING if channel == Channel.CHAT else Status.OPEN,

@@ -29,7 +29,8 @@ PROBLEM_TOPICS = {
 
 
 def order_problem_report(*, customer, order, problem: str, description: str,
-                         channel: str = Channel.WEB, client_id: str = "") -> Conversation:
+                         channel: str = Channel.WEB, client_id: str = "",
+                         source_article_id: int | str | None = None) -> Conversation:
     """Open a conversation about ``problem`` with ``order`` (which must be the customer's).
 
     The subject names the problem and the order in the customer's language, so agents and
@@ -43,4 +44,5 @@ def order_problem_report(*, customer, order, problem: str, description: str,
     return conversation_open(
         customer=customer, channel=channel, topic=PROBLEM_TOPICS[OrderProblem(problem)],
         description=description, order=order, subject=subject, client_id=client_id,
+        source_article_id=source_article_id,
     )

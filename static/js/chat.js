@@ -89,6 +89,9 @@
     idField.type = "hidden"; idField.name = "client_id";
     idField.value = String(Date.now()) + Math.random().toString(16).slice(2);
     form.appendChild(idField);   // a double submit opens one conversation
+    var articleField = document.createElement("input");
+    articleField.type = "hidden"; articleField.name = "source_article";
+    form.appendChild(articleField);  // the suggestion clicked (helpdesk/attribution.py)
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
@@ -104,6 +107,7 @@
               var li = document.createElement("li");
               var a = document.createElement("a");
               a.href = r.url; a.textContent = r.title; a.target = "_blank"; a.rel = "noopener";
+              a.addEventListener("click", function () { articleField.value = String(r.id || ""); });
               li.appendChild(a);
               if (r.snippet) {
                 var p = document.createElement("p"); p.className = "help";

@@ -210,6 +210,7 @@ def test_suggest_returns_top_five_in_the_customers_language(client, corpus):
     assert response.status_code == 200
     assert body["language"] == "ru"
     assert body["results"][0] == {
+        "id": corpus["refund"].pk,
         "title": "Как оформить возврат",
         "url": "/help/articles/how-refunds-work/",
         "language": "ru",
