@@ -18,7 +18,12 @@ from accounts.models import MembershipTier
 from helpdesk.models import Channel, Priority, Status
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, report_tz
-from helpdesk.reports.selectors import build_report, drill_down, ratings_in_scope
+from helpdesk.reports.selectors import (
+    build_report,
+    conversations_after_article,
+    drill_down,
+    ratings_in_scope,
+)
 from helpdesk.reports.timings import business_durations, conversation_timings_refresh
 
 CHUNK_SIZE = 2000
@@ -127,6 +132,13 @@ def report_table(filters: ReportFilters, table: str,
         return conversation_rows(filters, params)
     if table == "low_ratings":
         return low_rating_rows(filters)
+    if table == "articles":
+        # Every article read before a conversation in scope, not only the dashboard's top ones.
+        after = conversations_after_article(filters, limit=None)
+        header = [_("Article"), _("Slug"), _("Conversations started after reading it"),
+                  _("Share of conversations (%)")]
+        return header, ([r["title"], r["slug"], r["count"], _rounded(r["share"], 1)]
+                        for r in after["articles"])
     report = build_report(filters)
     volume = report["volume"]
     if table in ("channel", "topic", "team", "agent", "hour", "day"):
@@ -168,5 +180,5 @@ def report_table(filters: ReportFilters, table: str,
     return None
 
 
-TABLES = ("conversations", "low_ratings", "channel", "topic", "team", "agent", "hour", "day",
+TABLES = ("conversations", "low_ratings", "articles", "channel", "topic", "team", "agent", "hour", "day",
           "ratings", "agents", "sla", "speed")

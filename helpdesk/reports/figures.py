@@ -1,12 +1,13 @@
 """Every count, share, duration and percentile of a report, from one pass over its scope.
 
 The scope (``conversations_in_scope``) becomes one row per conversation with the values that
-figures group by (channel, topic, team, agent, local hour and day, rating, tier) and the
-stored business-hours timings (``ConversationTiming``). On PostgreSQL one statement reads
-those rows once (a materialized CTE) and aggregates them in UNION ALL branches, each computing
-only what its buckets show: counts per bucket (``GROUPING SETS``), ``percentile_cont`` medians
-and 90th percentiles overall and per agent, SLA outcomes, the newest low ratings. On other
-backends the same rows are read and aggregated in Python by the same definitions.
+figures group by (channel, topic, team, agent, local hour and day, rating, tier, the help
+article read before) and the stored business-hours timings (``ConversationTiming``). On
+PostgreSQL one statement reads those rows once (a materialized CTE) and aggregates them in
+UNION ALL branches, each computing only what its buckets show: counts per bucket
+(``GROUPING SETS``), ``percentile_cont`` medians and 90th percentiles overall and per agent,
+SLA outcomes, the newest low ratings. On other backends the same rows are read and aggregated
+in Python by the same definitions.
 
 SLA: a target of the conversation's tier and channel is met when the stored business seconds
 are within it and breached when beyond it, or when still unanswered (unresolved) although
@@ -38,12 +39,14 @@ LOW_SCORE = 2  # ratings of 1 and 2 are "low": their comments are the ones to re
 LOW_RATINGS_SHOWN = 50
 
 DIMENSIONS = ("channel", "topic", "team_id", "assignee_id", "r_hour", "r_day", "r_score",
-              "r_tier")
+              "r_tier", "source_article_id")
 # The buckets a report counts by, as grouping sets of DIMENSIONS.
 COUNT_SETS = {
     "all": (), "channel": ("channel",), "topic": ("topic",), "team": ("team_id",),
     "agent": ("assignee_id",), "hour": ("r_hour",), "day": ("r_day",), "score": ("r_score",),
     "sla": ("r_tier", "channel"),
+    # The help article read just before (None: none recorded).
+    "article": ("source_article_id",),
 }
 # The buckets with percentiles (they cost a sort each, so only where shown).
 # (Told apart by GROUPING(assignee_id) alone: 1 for "all", 0 for "agent".)
@@ -150,7 +153,7 @@ def report_figures(filters: ReportFilters, schedule: Schedule | None = None) -> 
 _CTE = """WITH t AS MATERIALIZED (
   SELECT s.channel, s.topic, s.team_id, s.assignee_id,
     date_part('hour', lt.local)::integer AS r_hour, lt.local::date AS r_day, s.r_score,
-    p.tier AS r_tier, s.r_first, s.r_resolution, s.r_stale, s.resolved_at IS NOT NULL AS resolved,
+    p.tier AS r_tier, s.source_article_id, s.r_first, s.r_resolution, s.r_stale, s.resolved_at IS NOT NULL AS resolved,
     CASE WHEN s.r_score <= {low} THEN s.r_rating_id END AS r_low_id, s.r_rated_at,
     CASE WHEN s.channel = %s THEN date_part('epoch', s.assigned_at - s.queued_at)
     END AS r_wait,
@@ -171,10 +174,11 @@ _CTE = """WITH t AS MATERIALIZED (
 # Each part aggregates only what its buckets show (an aggregate costs a step per row and set).
 _BRANCHES = (
     # part, GROUP BY, WHERE, {column: expression}
-    ("v", "GROUPING SETS ((t.channel), (t.topic), (t.team_id), (t.r_hour), (t.r_day))", "",
-     {"g": "GROUPING(t.channel, t.topic, t.team_id, t.r_hour, t.r_day)",
+    ("v", "GROUPING SETS ((t.channel), (t.topic), (t.team_id), (t.r_hour), (t.r_day), "
+          "(t.source_article_id))", "",
+     {"g": "GROUPING(t.channel, t.topic, t.team_id, t.r_hour, t.r_day, t.source_article_id)",
       "k1": "COALESCE(t.channel::text, t.topic::text, t.team_id::text, t.r_hour::text, "
-            "t.r_day::text)", "n": "COUNT(*)"}),
+            "t.r_day::text, t.source_article_id::text)", "n": "COUNT(*)"}),
     ("a", "GROUPING SETS ((), (t.assignee_id))", "",
      {"g": "GROUPING(t.assignee_id)", "k1": "t.assignee_id::text", "n": "COUNT(*)",
       "resolved": "COUNT(*) FILTER (WHERE t.resolved)", "ratings": "COUNT(t.r_score)",
@@ -247,13 +251,15 @@ def _postgresql(rows, targets: list[Target], long_period: bool = False) -> Figur
         cursor.execute(sql, [Channel.CHAT, *params, settings.SUPPORT_TIME_ZONE, *sla_params])
         names = [c[0] for c in cursor.description]
         records = cursor.fetchall()
-    volume_sets = ("channel", "topic", "team", "hour", "day")
+    volume_sets = ("channel", "topic", "team", "hour", "day", "article")
     for record in records:
         row = dict(zip(names, record, strict=True))
         part = row["part"]
         if part == "v":
-            # GROUPING(channel, topic, team_id, r_hour, r_day): the one grouped has its bit 0.
-            name = volume_sets[[(row["g"] >> (4 - i)) & 1 for i in range(5)].index(0)]
+            # GROUPING(channel, ..., source_article_id): the one grouped has its bit 0.
+            last = len(volume_sets) - 1
+            name = volume_sets[[(row["g"] >> (last - i)) & 1
+                                for i in range(len(volume_sets))].index(0)]
             key = (_parse(name, row["k1"]),)
         elif part == "a":
             name = "all" if row["g"] else "agent"
@@ -279,7 +285,7 @@ def _parse(set_name: str, text: str | None):
     """A bucket's value from its text form (the parts share one text key column)."""
     if text is None:
         return None
-    if set_name in ("team", "agent", "score"):
+    if set_name in ("team", "agent", "score", "article"):
         return int(text)
     if set_name == "hour":
         return int(float(text))

@@ -14,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.choices import Topic
 from accounts.models import MembershipTier
-from faq.models import Article, ArticleStatus, NoResultSearch, Vote
+from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, NoResultSearch, Vote
 from helpdesk.models import Channel, Conversation, SatisfactionRating, Survey, Team
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.figures import (
@@ -223,8 +224,8 @@ def self_service(filters: ReportFilters) -> dict:
     ``Article.views`` is a running total with no date: all time. A helpful vote counts in the
     period it was last cast (a visitor may change it). Searches with no result are kept per
     query with a running count: the period holds the queries last searched in it, and their
-    counts are all-time. Nothing records a conversation started after reading an article, so
-    that figure stays None ("not available yet").
+    counts are all-time. Conversations started after reading an article are conversations,
+    so they follow every filter: ``conversations_after_article``.
     """
     views = Article.objects.filter(status=ArticleStatus.PUBLISHED).aggregate(n=Sum("views"))["n"]
     votes = Vote.objects.filter(updated_at__gte=filters.start, updated_at__lt=filters.end) \
@@ -242,8 +243,54 @@ def self_service(filters: ReportFilters) -> dict:
         "no_result_queries": no_result_totals["queries"],
         "no_result_searches": no_result_totals["searches"] or 0,
         "no_result_top": top,
-        "conversations_after_article": None,
     }
+
+
+ARTICLES_SHOWN = 10
+
+
+def conversations_after_article(filters: ReportFilters, figures: Figures | None = None,
+                                limit: int | None = ARTICLES_SHOWN) -> dict:
+    """Conversations in scope opened just after reading a help article (``source_article``):
+    how many, their share of the scope, and the articles most often read before one (a sign
+    that the article does not answer the question), most first, ``limit`` of them.
+
+    An article's share is of all conversations in scope. Titles are in the active language
+    (else English, else any); an article deleted since is no longer named (its conversations
+    lose the link).
+    """
+    figures = figures or report_figures(filters)
+    by_article = {pk: row["n"] for pk, row in figures.by("article").items() if pk is not None}
+    total = figures.total("n")
+    count = sum(by_article.values())
+    ranked = sorted(by_article.items(), key=lambda item: (-item[1], item[0]))
+    if limit is not None:
+        ranked = ranked[:limit]
+    titles = article_titles([pk for pk, _n in ranked])
+    return {
+        "count": count,
+        "total": total,
+        "share": share(count, total),
+        "articles": [{"article_id": pk, "slug": titles.get(pk, ("", ""))[0],
+                      "title": titles.get(pk, ("", ""))[1], "count": n, "share": share(n, total)}
+                     for pk, n in ranked],
+    }
+
+
+def article_titles(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{article id: (slug, title)} in the active language, else English, else any."""
+    if not ids:
+        return {}
+    language = translation.get_language() or FALLBACK_LANGUAGE
+    preference = {language: 0, FALLBACK_LANGUAGE: 1}
+    best: dict[int, tuple[int, str, str]] = {}
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "pk", "slug", "translations__language", "translations__title")
+    for pk, slug, lang, title in rows:
+        rank = preference.get(lang, 2) if lang else 3
+        if pk not in best or rank < best[pk][0]:
+            best[pk] = (rank, slug, title or "")
+    return {pk: (slug, title) for pk, (_rank, slug, title) in best.items()}
 
 
 # --- the whole report and its drill-down ----------------------------------------------------------
@@ -260,17 +307,19 @@ def build_report(filters: ReportFilters) -> dict:
         "volume": volume(filters, figures, names),
         "agents": agent_table(filters, speed["per_agent_durations"], figures, names),
         "self_service": self_service(filters),
+        "after_article": conversations_after_article(filters, figures),
     }
 
 
-DRILL_KEYS = ("hour", "score", "unassigned", "noteam", "low")
+DRILL_KEYS = ("hour", "score", "unassigned", "noteam", "low", "article", "after_article")
 
 
 def drill_down(filters: ReportFilters, params) -> QuerySet[Conversation]:
     """The conversations behind one chart point or table cell: the filters plus one bucket.
 
     ``params`` may hold ``hour`` (0-23, local), ``score`` (1-5), ``low=1`` (ratings of 1-2),
-    ``unassigned=1`` or ``noteam=1``; a day is a one-day date range and a channel, topic, team or
+    ``unassigned=1``, ``noteam=1``, ``after_article=1`` (opened just after reading a help
+    article) or ``article`` (an article's id: opened just after reading it); a day is a one-day date range and a channel, topic, team or
     agent is a filter, so neither needs a key of its own.
     """
     qs = conversations_in_scope(filters)
@@ -287,6 +336,11 @@ def drill_down(filters: ReportFilters, params) -> QuerySet[Conversation]:
         qs = qs.filter(assignee__isnull=True)
     if params.get("noteam") == "1":
         qs = qs.filter(team__isnull=True)
+    if params.get("after_article") == "1":
+        qs = qs.filter(source_article__isnull=False)
+    article = params.get("article", "")
+    if article.isascii() and article.isdigit() and len(article) <= 18:
+        qs = qs.filter(source_article_id=int(article))
     return qs.select_related("customer", "assignee", "team", "rating").order_by("-created_at")
 
 

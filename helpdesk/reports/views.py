@@ -121,6 +121,12 @@ def dashboard(request):
         m.update(median_display=format_duration(m["median"]), p90_display=format_duration(m["p90"]),
                  average_display=format_duration(m["average"]))
     satisfaction = report["satisfaction"]
+    after = report["after_article"]
+    after_rows = [{**row, "share_display": format_percent(row["share"]),
+                   "article_url": reverse("faq:article", args=[row["slug"]]) if row["slug"]
+                   else "",
+                   "url": _drill_url(filters, article=row["article_id"])}
+                  for row in after["articles"]]
     context.update(
         report=report,
         filters=filters,
@@ -142,6 +148,10 @@ def dashboard(request):
         self_service=report["self_service"],
         survey_rate_display=format_percent(satisfaction["survey_response_rate"]),
         helpful_share_display=format_percent(report["self_service"]["helpful_share"]),
+        after_article=after,
+        after_article_share_display=format_percent(after["share"]),
+        after_article_url=_drill_url(filters, after_article=1),
+        after_article_rows=after_rows,
         all_conversations_url=_drill_url(filters),
     )
     return render(request, "admin/reports/dashboard.html", context)

@@ -213,7 +213,6 @@ def test_self_service_votes_and_searches_with_no_result_in_the_period(report_dat
     assert figures["helpful_share"] == pytest.approx(200 / 3)
     assert (figures["no_result_queries"], figures["no_result_searches"]) == (2, 7)
     assert [q["query"] for q in figures["no_result_top"]] == ["where is my parcel", "купон"]
-    assert figures["conversations_after_article"] is None  # nothing records it: not invented
 
 
 def test_a_long_period_counts_the_same_way(report_data):
