@@ -267,9 +267,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         try:
             await self.send(text_data=json.dumps(content, separators=(",", ":")))
-        except RuntimeError:
-            # The server already closed the connection (the client left while this socket
-            # was busy; Channels delivers the disconnect only after the current handler).
+        except (RuntimeError, OSError):
+            # The client left while this socket was busy (Channels delivers the disconnect
+            # only after the current handler): uvicorn raises ClientDisconnected (an OSError)
+            # or, once it has sent the close, RuntimeError.
             logger.debug("chat socket gone before a send", exc_info=True)
             self.closed = True
 

@@ -110,12 +110,9 @@ def message_post(
     try:
         with transaction.atomic():
             conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
-            if client_id:
-                existing = Message.objects.filter(
-                    conversation=conv, author=author, client_id=client_id
-                ).first()
-                if existing is not None:
-                    return Posted(existing, False)
+            # A client id already used by this author is caught by the unique constraint on
+            # (conversation, author, client_id) below, not looked up first: resends are rare
+            # and every message would pay the lookup (docs/performance.md, "Live chat").
             now = timezone.now()
             conv.last_seq += 1
             fields = ["last_seq", "updated_at"]
@@ -139,7 +136,8 @@ def message_post(
                                         internal=kind == MessageKind.NOTE)
             return Posted(message, True)
     except IntegrityError:
-        # A concurrent post with the same client id won the race: return its message.
+        # The client id was used before (a resend, or a concurrent post that won the race):
+        # everything above rolled back; return the message that has it.
         if client_id:
             existing = Message.objects.filter(
                 conversation_id=conversation.pk, author=author, client_id=client_id

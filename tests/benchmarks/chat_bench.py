@@ -50,6 +50,7 @@ REDIS_RELAY = os.environ.get("BENCH_RELAY_REDIS_URL", "redis://127.0.0.1:6379/11
 SECRET = "chat-benchmark-only-" + "k" * 40  # noqa: S105 - a throwaway database's sessions
 SOCKETS_PER_IDLE_CUSTOMER = 5  # below CHAT_MAX_CONNECTIONS_PER_USER (8)
 DEFAULT_SERVER_ARGS = "--ws websockets --ws-per-message-deflate false"
+LOG_DIR = os.environ.get("BENCH_LOG_DIR", "")  # keep each server's log there
 
 
 # --- the database -----------------------------------------------------------------------------
@@ -272,6 +273,9 @@ class Server:
         self.log.seek(0)
         text = self.log.read().decode(errors="replace")
         self.log.close()
+        if LOG_DIR:
+            os.makedirs(LOG_DIR, exist_ok=True)
+            Path(LOG_DIR, f"server-{self.port}.log").write_text(text)
         return text
 
 
@@ -419,12 +423,12 @@ def run_relay(variant: str, rate: float, args) -> dict:
     return row
 
 
-def run_idle(chats: list[dict], args) -> dict:
+def run_idle(chats: list[dict], args, server_args: str) -> dict:
     raise_nofile(args.idle + 2000)
     customers = math.ceil(args.idle / SOCKETS_PER_IDLE_CUSTOMER)
     plan = [{"ref": c["ref"], "cookie": c["customer"]} for c in chats[:customers]
             for _ in range(SOCKETS_PER_IDLE_CUSTOMER)][:args.idle]
-    server = Server(args.server_args, 1).start()
+    server = Server(server_args, 1).start()
     tmp = Path(tempfile.mkdtemp(prefix="chatbench-"))
     procs: list[subprocess.Popen] = []
     try:
@@ -445,8 +449,14 @@ def run_idle(chats: list[dict], args) -> dict:
         connect_s = time.perf_counter() - t_connect
         time.sleep(args.idle_settle)
         rss1 = rss_bytes(pids)
+        saved = args.duration
+        args.duration = args.idle_window - 2
+        profiler = _profile(pids[-1], args, "idle")
+        args.duration = saved
         cpu0, t0 = cpu_seconds(pids), time.perf_counter()
         time.sleep(args.idle_window)
+        if profiler is not None:
+            profiler.wait(60)
         cpu = cpu_seconds(pids) - cpu0
         window = time.perf_counter() - t0
         rss2 = rss_bytes(pids)
@@ -530,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-settle", type=float, default=5.0)
     parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS,
                         help=f"uvicorn options (default: {DEFAULT_SERVER_ARGS!r})")
+    parser.add_argument("--idle-server-args", action="append",
+                        help="uvicorn options for an idle row (repeat to compare in one run; "
+                             "default: --server-args)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--loadgen-procs", type=int, default=2)
     parser.add_argument("--keep-db", action="store_true")
@@ -557,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
           f"row; {customers} chats ready in {time.monotonic() - started:.0f} s; server: uvicorn "
           f"{args.server_args} x{args.workers}; {versions}")
     rows: list[dict] = []
-    idle: dict | None = None
+    idle: list[dict] = []
     try:
         print_header()
         for n, rate in enumerate(rates):
@@ -573,19 +586,22 @@ def main(argv: list[str] | None = None) -> int:
                 print_row(row)
         for line in verdict(rows):
             print(line)
-        if args.idle:
-            idle = run_idle(chats, args)
-            ok = idle["kb_per_socket"] * args.idle / 10000 <= 40 * args.idle / 10000 and (
-                idle["cpu_pct_of_core"] * 10000 / max(1, idle["sockets"]) <= 5)
-            print(f"idle: {idle['sockets']} sockets open in {idle['connect_s']} s; RSS "
-                  f"{idle['rss_before_mb']} -> {idle['rss_after_mb']} MB "
-                  f"({idle['kb_per_socket']} KB per socket; {idle['rss_end_mb']} MB after the "
-                  f"window); CPU {idle['cpu_pct_of_core']} % of a core over "
-                  f"{idle['window_s']} s; {idle['heartbeats']} heartbeats received; "
-                  f"failed {idle['connect_failed']}, closed {idle['closed_early']}, "
-                  f"errors {idle['errors'] or '-'} {idle['server_errors'] or ''}; load "
-                  f"{idle['load']}: {'met' if ok else 'MISSED'} (target: <= 40 KB and <= 5 % "
-                  f"of a core per 10,000)")
+        idle = []
+        for server_args in (args.idle_server_args or [args.server_args]) if args.idle else []:
+            row = run_idle(chats, args, server_args)
+            idle.append(row)
+            per_10k = 10000 / max(1, row["sockets"])
+            ok = row["kb_per_socket"] <= 40 and row["cpu_pct_of_core"] * per_10k <= 5
+            print(f"idle [{server_args}]: {row['sockets']} sockets open in {row['connect_s']} s; "
+                  f"RSS {row['rss_before_mb']} -> {row['rss_after_mb']} MB "
+                  f"({row['kb_per_socket']} KB per socket; {row['rss_end_mb']} MB after the "
+                  f"window); CPU {row['cpu_pct_of_core']} % of a core over {row['window_s']} s "
+                  f"({row['cpu_pct_of_core'] * per_10k:.1f} % per 10,000); "
+                  f"{row['heartbeats']} heartbeats received; failed {row['connect_failed']}, "
+                  f"closed {row['closed_early']}, errors {row['errors'] or '-'} "
+                  f"{row['server_errors'] or ''}; load {row['load']}: "
+                  f"{'met' if ok else 'MISSED'} (target: <= 40 KB and <= 5 % of a core per "
+                  f"10,000)", flush=True)
         print("latency: one-way ms from each message's scheduled send time; cpu/1k: server CPU "
               "seconds per 1,000 delivered messages; ack: sender's send -> ack after commit")
     finally:

@@ -1,0 +1,79 @@
+"""The batched periodic check of customer sockets (``helpdesk.consumers.chat_db.tick_many``).
+
+The consumer tests prove what a client sees (heartbeats, repairs, closes); these prove what
+the batch decides on its own: it answers "quiet" only when the per-socket check would have
+found nothing to do, and it costs the same few queries for any number of sockets.
+"""
+
+import pytest
+
+from helpdesk.consumers import chat_db
+from helpdesk.services.conversations import chat_message_send, conversation_open, note_add
+from tests.chat.conftest import make_agent, session_key_for
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _ident(user):
+    ident, code = chat_db.connection_open(user=user, session_key=session_key_for(user))
+    assert code is None
+    return ident
+
+
+def _chat(customer):
+    conv = conversation_open(customer=customer, channel="chat", topic="orders",
+                             description="My parcel is late", client_id="pre")
+    conv.refresh_from_db()
+    return conv
+
+
+def test_quiet_customer_sockets_are_checked_in_three_queries_however_many(
+        django_assert_num_queries):
+    items, chats = [], []
+    for customer in CustomerFactory.create_batch(6):
+        conv = _chat(customer)
+        chats.append(conv)
+        items.append((_ident(customer), {conv.pk: conv.last_seq}))
+    with django_assert_num_queries(3):  # sessions, users, conversations with latest seq
+        results = chat_db.tick_many(items=items)
+    assert [r.latest for r in results] == [{c.reference: c.last_seq} for c in chats]
+
+
+def test_the_heartbeat_seq_of_a_customer_skips_internal_notes():
+    customer, agent = CustomerFactory(), make_agent()
+    conv = _chat(customer)
+    note_add(conversation=conv, agent=agent, body="carrier asked", client_id="n1")
+    conv.refresh_from_db()
+    (result,) = chat_db.tick_many(items=[(_ident(customer), {conv.pk: conv.last_seq})])
+    assert result.latest == {conv.reference: conv.last_seq - 1}
+
+
+def test_a_message_past_the_cursor_leaves_the_socket_to_its_own_check():
+    customer, agent = CustomerFactory(), make_agent()
+    conv = _chat(customer)
+    cursor = conv.last_seq
+    chat_message_send(conversation=conv, user=agent, as_agent=True, body="Hello",
+                      client_id="a1")
+    (result,) = chat_db.tick_many(items=[(_ident(customer), {conv.pk: cursor})])
+    assert result is None  # the socket's tick delivers it before the heartbeat
+
+
+def test_a_changed_password_or_a_foreign_conversation_is_never_quiet():
+    customer, other = CustomerFactory(), CustomerFactory()
+    conv, foreign = _chat(customer), _chat(other)
+    ident = _ident(customer)
+    (result,) = chat_db.tick_many(items=[(ident, {foreign.pk: foreign.last_seq})])
+    assert result is None
+    customer.set_password("another-long-pass-phrase-2")
+    customer.save(update_fields=["password"])
+    (result,) = chat_db.tick_many(items=[(ident, {conv.pk: conv.last_seq})])
+    assert result is None
+    # ... and the per-socket check that follows closes it.
+    assert chat_db.tick(ident=ident, cursors={conv.pk: conv.last_seq}).close_code == 4401
+
+
+def test_agents_are_left_to_their_own_check():
+    agent = make_agent()
+    (result,) = chat_db.tick_many(items=[(_ident(agent), {})])
+    assert result is None
