@@ -16,7 +16,7 @@ from faq.models import (
     SearchDocument,
     Vote,
 )
-from faq.search.text import highlight, plain_snippet
+from faq.search.text import highlight, snippet
 
 SNIPPET_WIDTH = 180
 
@@ -173,13 +173,14 @@ def article_search(*, query: str, language: str, limit: int = 10) -> SearchPage:
         doc = documents.get(hit.translation_id)
         if doc is None:
             continue
+        snippet_html, snippet_text = snippet(doc.text, outcome.query, width=SNIPPET_WIDTH)
         results.append(SearchResult(
             article=doc.article,
             language=doc.language,
             title=doc.title,
             title_html=highlight(doc.title, outcome.query),
-            snippet_html=highlight(doc.text, outcome.query, width=SNIPPET_WIDTH),
-            snippet_text=plain_snippet(doc.text, outcome.query, width=SNIPPET_WIDTH),
+            snippet_html=snippet_html,
+            snippet_text=snippet_text,
         ))
     return SearchPage(query=query, results=results, corrected=outcome.corrected)
 

@@ -8,11 +8,14 @@ from django.db import connection, transaction
 from faq.search.text import CYRILLIC, ParsedQuery, bigrams, is_cjk, word_pairs
 
 CONFIGS = {"en": "english", "ru": "russian", "zh-hans": "simple"}
-# An unranked cap on candidates keeps a very common word from ranking the whole table; title
-# matches get their own share so the best candidates are not cut off.
-TITLE_CANDIDATES = 150
-BODY_CANDIDATES = 250
+# Candidates are taken unranked, title matches first, until there are this many; only they are
+# ranked. A word in a third of all articles therefore costs no more than a rare one.
+CANDIDATES = 200
 TRIGRAM_THRESHOLD = 0.2
+# The partial GIN indexes of migration 0005: disjoint slices of the published documents by
+# translation id, smallest first (1/16, 1/16, 2/16, 4/16, 8/16).
+TIER_MODULUS = 16
+TIERS = ("= 0", "= 1", "BETWEEN 2 AND 3", "BETWEEN 4 AND 7", ">= 8")
 
 
 def _word_query(word: str, *, chinese: bool, loose: bool = False) -> str:
@@ -39,25 +42,38 @@ def _tsquery_text(query: ParsedQuery, *, chinese: bool, match_all: bool) -> str:
     return (" & " if match_all else " | ").join(groups)
 
 
-# Candidates come unranked from the GIN indexes, title matches first, each capped; only they are
-# ranked. A word in a third of all articles therefore costs no more than a rare one.
-_FIND_SQL = """
+def _candidate_branches() -> str:
+    """One SELECT per (vector, tier), titles first, each served by its own partial index.
+
+    An Append under LIMIT runs its branches in order and never starts the ones it does not
+    need: a common word is served by the smallest title index alone, a rare one reads every
+    tier (together exactly the postings of one whole index).
+    """
+    branch = ("(SELECT translation_id FROM faq_searchdocument WHERE is_published"
+              " AND (translation_id %% {modulus}) {tier} AND {column} @@ (SELECT query FROM q))")
+    return "\n        UNION ALL ".join(
+        branch.format(modulus=TIER_MODULUS, tier=tier, column=column)
+        for column in ("title_vector", "vector") for tier in TIERS
+    )
+
+
+# The tsquery is built once (a materialised CTE): the plan is the same for every query, so
+# it is the bitmap scans of the tier indexes whatever the words, and it can be prepared.
+_FIND_SQL = f"""
+WITH q AS MATERIALIZED (
+    SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
+           || to_tsquery('simple', %(chinese)s) AS query)
 SELECT d.translation_id, d.article_id, d.language,
-       (2 * ts_rank(d.title_vector, c.query) + ts_rank(d.vector, c.query, 1))
+       (2 * ts_rank(d.title_vector, q.query) + ts_rank(d.vector, q.query, 1))
        * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END AS score
-  FROM ((SELECT translation_id, query FROM faq_searchdocument,
-                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
-                        || to_tsquery('simple', %(chinese)s) AS query) q
-          WHERE is_published AND title_vector @@ query LIMIT %(title_cap)s)
-        UNION ALL
-        (SELECT translation_id, query FROM faq_searchdocument,
-                (SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
-                        || to_tsquery('simple', %(chinese)s) AS query) q
-          WHERE is_published AND vector @@ query LIMIT %(body_cap)s)) c
+  FROM (SELECT DISTINCT translation_id
+          FROM ({_candidate_branches()}
+                LIMIT %(candidates)s) AS c) AS c
   JOIN faq_searchdocument d ON d.translation_id = c.translation_id
+ CROSS JOIN q
  ORDER BY score DESC, d.translation_id
  LIMIT %(limit)s
-"""
+"""  # noqa: S608 - the branches are built from the constants above
 
 
 def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = True):
@@ -71,15 +87,11 @@ def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = Tru
         "russian": latin if any(CYRILLIC.search(w) for w in words) else "",
         "chinese": (_tsquery_text(query, chinese=True, match_all=match_all)
                     if any(is_cjk(w) for w in words) else ""),
-        "title_cap": TITLE_CANDIDATES,
-        "body_cap": BODY_CANDIDATES,
+        "candidates": CANDIDATES,
         "language": language,
         "limit": limit,
     }
-    # A LIMIT without ORDER BY tempts the planner into a sequential scan that evaluates @@ on
-    # row after row (it underestimates that cost); the GIN bitmap scans are always right here.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.cursor() as cursor:
         cursor.execute(_FIND_SQL, params)
         return cursor.fetchall()
 

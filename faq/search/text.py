@@ -3,7 +3,6 @@
 Nothing here touches the database. Languages are the codes of ``settings.LANGUAGES``.
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +16,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK}]+")
 # A token is a run of CJK characters or a run of other letters/digits.
 TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+WORD = re.compile(f"[^\\W_{_CJK}]+")  # the tokens that are not CJK runs
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 MAX_QUERY_WORDS = 8
@@ -160,10 +160,14 @@ def best_corrections(word: str, candidates: list[str], n: int = 3) -> list[str]:
 
 def _match_spans(text: str, query: ParsedQuery) -> list[tuple[int, int]]:
     stems = query.highlight_stems()
+    # A Snowball stem keeps the first two letters of its word (the Russian one spells ё as е),
+    # so a word can only match when it starts like one of the stems: the others are never
+    # stemmed (most of a long text).
+    heads = {q[:2] for q in stems}
     spans: list[tuple[int, int]] = []
-    for m in TOKEN.finditer(text):
+    for m in WORD.finditer(text) if stems else ():
         token = m.group().lower()
-        if is_cjk(token):
+        if token[:2].replace("ё", "е") not in heads:
             continue
         s = stem(token)
         if any(s == q or (len(q) >= 2 and (s.startswith(q) or token.startswith(q))) for q in stems):
@@ -183,26 +187,30 @@ def _match_spans(text: str, query: ParsedQuery) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, query: ParsedQuery, *, width: int | None = None) -> SafeString:
-    """Escape ``text`` and wrap the words that match ``query`` in <mark>.
+def _window(text: str, spans: list[tuple[int, int]], width: int | None) -> tuple[int, int]:
+    """About ``width`` characters of ``text`` around its first match (all of it without)."""
+    if width is None or len(text) <= width:
+        return 0, len(text)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 4)
+    # Start on a word boundary when the text has spaces.
+    if start > 0:
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space != -1 and start - space < 20 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 and space - end < 20 else end
+    return start, end
 
-    With ``width``, cut a window of about that many characters around the first match.
-    """
+
+def snippet(text: str, query: ParsedQuery, *, width: int | None = None) -> tuple[SafeString, str]:
+    """(escaped HTML with the words that match ``query`` in <mark>, the same window as plain
+    text). With ``width``, the window is about that many characters around the first match."""
     spans = _match_spans(text, query)
-    start, end, prefix, suffix = 0, len(text), "", ""
-    if width is not None and len(text) > width:
-        first = spans[0][0] if spans else 0
-        start = max(0, first - width // 4)
-        # Start on a word boundary when the text has spaces.
-        if start > 0:
-            space = text.rfind(" ", 0, start)
-            start = space + 1 if space != -1 and start - space < 20 else start
-        end = min(len(text), start + width)
-        if end < len(text):
-            space = text.find(" ", end)
-            end = space if space != -1 and space - end < 20 else end
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(text) else ""
+    start, end = _window(text, spans, width)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
     parts: list[str] = [prefix]
     cursor = start
     for s, e in spans:
@@ -214,9 +222,18 @@ def highlight(text: str, query: ParsedQuery, *, width: int | None = None) -> Saf
         cursor = e
     parts.append(escape(text[cursor:end]))
     parts.append(suffix)
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    marked = mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return marked, prefix + text[start:end] + suffix
+
+
+def highlight(text: str, query: ParsedQuery, *, width: int | None = None) -> SafeString:
+    """Escape ``text`` and wrap the words that match ``query`` in <mark>.
+
+    With ``width``, cut a window of about that many characters around the first match.
+    """
+    return snippet(text, query, width=width)[0]
 
 
 def plain_snippet(text: str, query: ParsedQuery, width: int = 160) -> str:
     """The same window as ``highlight`` without markup (for JSON consumers)."""
-    return html.unescape(re.sub(r"</?mark>", "", str(highlight(text, query, width=width))))
+    return snippet(text, query, width=width)[1]

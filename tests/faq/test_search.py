@@ -2,10 +2,11 @@
 every case holds on both engines."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from faq import services
 from faq.models import ArticleStatus, NoResultSearch, SearchDocument, SearchTerm
+from faq.search import postgres
 from faq.selectors import article_search
 from faq.services import TranslationInput as T
 
@@ -161,22 +162,54 @@ def test_no_result_log_counts_per_query_and_language(db):
     assert NoResultSearch.objects.get(query="zebra stripes", language="ru").count == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan")
-def test_postgres_search_uses_the_gin_indexes(corpus):
+def _plan(sql: str, params: dict, *, analyze: bool = False) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT 1 FROM faq_searchdocument WHERE is_published AND "
-                       "vector @@ to_tsquery('english', 'refund:*')")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("RESET enable_seqscan")
-        # On a few hundred words the planner may rightly prefer another path; check the
-        # trigram index is there for the day the dictionary is large.
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}COSTS OFF) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _find_params(words: str, **extra) -> dict:
+    return {"latin": words, "russian": "", "chinese": "", "language": "en", "limit": 30,
+            "candidates": postgres.CANDIDATES, **extra}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan")
+def test_postgres_search_can_read_every_tier_index(corpus):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes "
+                       "WHERE tablename = 'faq_searchdocument' AND indexdef LIKE '%%USING gin%%'")
+        indexes = dict(cursor.fetchall())
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'faq_searchterm_trgm'")
         (term_index,) = cursor.fetchone()
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        assert cursor.fetchone() == (1,)
-    assert "faq_searchdoc_vector_gin" in plan
+    names = {f"faq_searchdoc_{kind}_t{n}" for kind in ("title", "body")
+             for n in range(len(postgres.TIERS))}
+    # One partial index per vector and tier, and no whole-table index beside them.
+    assert set(indexes) == names
+    # On a few rows a sequential scan is rightly cheaper; switched off here only to prove that
+    # each branch of the statement matches its tier index's predicate.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = _plan(postgres._FIND_SQL, _find_params("refund:*"))
+    assert all(name in plan for name in names), plan
+    assert "Seq Scan on faq_searchdocument" not in plan
     assert "USING gin (term gin_trgm_ops)" in term_index
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan")
+def test_postgres_search_stops_reading_tiers_once_it_has_enough_candidates(db, monkeypatch):
+    cat = services.category_save(slug="c", names={"en": ("C", "")})
+    for n in range(6):
+        services.article_save(slug=f"refund-{n}", category=cat, translations={
+            "en": T(f"Refund case {n}", "How the money comes back."),
+        })
+    services.article_save(slug="body-only", category=cat, translations={
+        "en": T("Money back", "A refund takes five days."),
+    })
+    plan = _plan(postgres._FIND_SQL, _find_params("refund:*", candidates=3), analyze=True)
+    # Three title matches were enough: the body indexes were never read.
+    assert plan.count("never executed") >= 2 * len(postgres.TIERS) - 1, plan
+    # With room for every candidate, the body tiers are read and the body-only match found.
+    assert "body-only" in slugs(article_search(query="refund", language="en"))
 
 
 def test_chinese_phrase_first_then_its_words_anywhere(db):
