@@ -3,19 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from faq import search
-from faq.models import (
-    FALLBACK_LANGUAGE,
-    Article,
-    ArticleStatus,
-    ArticleTranslation,
-    Category,
-    SearchDocument,
-    Vote,
-)
+from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, ArticleTranslation, Category, Vote
 from faq.search.text import highlight, snippet
 
 SNIPPET_WIDTH = 180
@@ -161,24 +154,18 @@ def article_search(*, query: str, language: str, limit: int = 10) -> SearchPage:
     """Published articles matching ``query`` in any language, ``language`` preferred, with
     highlighted (escaped) titles and snippets."""
     outcome = search.search(query, language=language, limit=limit)
-    if not outcome.hits:
-        return SearchPage(query=query, results=[])
-    documents = (
-        SearchDocument.objects.select_related("article")
-        .defer("vector", "title_vector", "index_title", "index_body")
-        .in_bulk([h.translation_id for h in outcome.hits])
-    )
     results = []
     for hit in outcome.hits:
-        doc = documents.get(hit.translation_id)
-        if doc is None:
-            continue
-        snippet_html, snippet_text = snippet(doc.text, outcome.query, width=SNIPPET_WIDTH)
+        # The search statement read the article's slug and category with the document; the
+        # other fields load on first use, as with .only().
+        article = Article.from_db(connection.alias, ["id", "category_id", "slug"],
+                                  [hit.article_id, hit.category_id, hit.slug])
+        snippet_html, snippet_text = snippet(hit.text, outcome.query, width=SNIPPET_WIDTH)
         results.append(SearchResult(
-            article=doc.article,
-            language=doc.language,
-            title=doc.title,
-            title_html=highlight(doc.title, outcome.query),
+            article=article,
+            language=hit.language,
+            title=hit.title,
+            title_html=highlight(hit.title, outcome.query),
             snippet_html=snippet_html,
             snippet_text=snippet_text,
         ))

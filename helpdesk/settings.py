@@ -112,6 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side prepared statements for the cursors that ask for them (the FAQ search
+    # statement, planned once per connection); Django's own cursors bind on the client and
+    # never prepare. Switch off behind a transaction-pooling PgBouncer older than 1.21.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
     # Concurrent test runs on one machine each set their own name.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "HELPDESK_TEST_DB_NAME", default="test_helpdesk"

@@ -25,10 +25,17 @@ from faq.search.text import ParsedQuery, best_corrections, is_cjk, parse_query
 
 @dataclass(frozen=True)
 class Hit:
+    """One found document with what a result shows: its title and text, its article's slug
+    and category (the backends read them in the same statement)."""
+
     translation_id: int
     article_id: int
     language: str
     score: float
+    title: str
+    text: str
+    slug: str
+    category_id: int
 
 
 @dataclass
@@ -46,8 +53,8 @@ def _one_per_article(rows, *, language: str, limit: int) -> list[Hit]:
     """Best-ranked first; for each article its translation in ``language`` if that matched."""
     by_article: dict[int, Hit] = {}
     order: list[int] = []
-    for translation_id, article_id, lang, score in rows:
-        hit = Hit(translation_id, article_id, lang, float(score or 0))
+    for translation_id, article_id, lang, score, *document in rows:
+        hit = Hit(translation_id, article_id, lang, float(score or 0), *document)
         current = by_article.get(article_id)
         if current is None:
             by_article[article_id] = hit

@@ -3,7 +3,7 @@ bigrams) behind a GIN index, ts_rank for ranking, and pg_trgm over the word dict
 typo correction."""
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import connection
 
 from faq.search.text import CYRILLIC, ParsedQuery, bigrams, is_cjk, word_pairs
 
@@ -58,22 +58,45 @@ def _candidate_branches() -> str:
 
 
 # The tsquery is built once (a materialised CTE): the plan is the same for every query, so
-# it is the bitmap scans of the tier indexes whatever the words, and it can be prepared.
+# it is the bitmap scans of the tier indexes whatever the words, and it is prepared once per
+# connection. The rows carry what the result page shows, so no second fetch is needed.
 _FIND_SQL = f"""
 WITH q AS MATERIALIZED (
     SELECT to_tsquery('english', %(latin)s) || to_tsquery('russian', %(russian)s)
-           || to_tsquery('simple', %(chinese)s) AS query)
-SELECT d.translation_id, d.article_id, d.language,
-       (2 * ts_rank(d.title_vector, q.query) + ts_rank(d.vector, q.query, 1))
-       * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END AS score
-  FROM (SELECT DISTINCT translation_id
-          FROM ({_candidate_branches()}
-                LIMIT %(candidates)s) AS c) AS c
-  JOIN faq_searchdocument d ON d.translation_id = c.translation_id
- CROSS JOIN q
- ORDER BY score DESC, d.translation_id
- LIMIT %(limit)s
+           || to_tsquery('simple', %(chinese)s) AS query),
+ranked AS (
+    SELECT d.translation_id, d.article_id, d.language,
+           (2 * ts_rank(d.title_vector, q.query) + ts_rank(d.vector, q.query, 1))
+           * CASE WHEN d.language = %(language)s THEN 1.5 ELSE 1.0 END AS score
+      FROM (SELECT DISTINCT translation_id
+              FROM ({_candidate_branches()}
+                    LIMIT %(candidates)s) AS c) AS c
+      JOIN faq_searchdocument d ON d.translation_id = c.translation_id
+     CROSS JOIN q
+     ORDER BY score DESC, d.translation_id
+     LIMIT %(limit)s)
+SELECT r.translation_id, r.article_id, r.language, r.score, d.title, d.text, a.slug,
+       a.category_id
+  FROM ranked r
+  JOIN faq_searchdocument d ON d.translation_id = r.translation_id
+  JOIN faq_article a ON a.id = r.article_id
+ ORDER BY r.score DESC, r.translation_id
 """  # noqa: S608 - the branches are built from the constants above
+
+
+def _fetch_prepared(sql: str, params: dict) -> list[tuple]:
+    """Rows of ``sql`` through a server-side-binding psycopg cursor, planned once per
+    connection (psycopg keeps the prepared statement and drops it on rollback or DDL).
+
+    Django's own cursors bind on the client, which rules out prepared statements.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = True):
@@ -91,9 +114,7 @@ def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = Tru
         "language": language,
         "limit": limit,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_FIND_SQL, params)
-        return cursor.fetchall()
+    return _fetch_prepared(_FIND_SQL, params)
 
 
 def similar_terms(words: list[str]) -> dict[str, list[str]]:
@@ -101,14 +122,17 @@ def similar_terms(words: list[str]) -> dict[str, list[str]]:
     if not words:
         return {}
     found: dict[str, list[str]] = {w: [] for w in words}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+    with connection.cursor() as cursor:
+        # One round trip: sent together, the two statements share one transaction (an
+        # implicit one outside atomic()), so the threshold holds for this lookup only.
         cursor.execute(
-            """SELECT w, t.term FROM unnest(%s::text[]) AS w,
-                      LATERAL (SELECT term FROM faq_searchterm WHERE term %% w
-                               ORDER BY similarity(term, w) DESC LIMIT 20) AS t""",
+            f"""SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD:.2f};
+                SELECT w, t.term FROM unnest(%s::text[]) AS w,
+                       LATERAL (SELECT term FROM faq_searchterm WHERE term %% w
+                                ORDER BY similarity(term, w) DESC LIMIT 20) AS t""",  # noqa: S608
             [words],
         )
+        cursor.nextset()
         for word, term in cursor.fetchall():
             found[word].append(term)
     return found

@@ -32,8 +32,9 @@ def fts_query(query: ParsedQuery, *, match_all: bool = True) -> str:
 def find(query: ParsedQuery, *, language: str, limit: int, match_all: bool = True):
     sql = """
         SELECT d.translation_id, d.article_id, d.language,
-               -bm25(faq_search_fts, %s, 1.0) AS score
+               -bm25(faq_search_fts, %s, 1.0) AS score, d.title, d.text, a.slug, a.category_id
           FROM faq_search_fts JOIN faq_searchdocument d ON d.translation_id = faq_search_fts.rowid
+          JOIN faq_article a ON a.id = d.article_id
          WHERE faq_search_fts MATCH %s AND d.is_published
          ORDER BY score * CASE WHEN d.language = %s THEN 1.5 ELSE 1.0 END DESC, d.translation_id
          LIMIT %s"""
@@ -46,11 +47,12 @@ def find_like(text: str, *, language: str, limit: int):
     """Substring match on titles and text: partial words in the middle, very short queries."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     sql = """
-        SELECT translation_id, article_id, language,
-               CASE WHEN title LIKE %s ESCAPE '\\' THEN 2.0 ELSE 1.0 END AS score
-          FROM faq_searchdocument
-         WHERE is_published AND (title LIKE %s ESCAPE '\\' OR text LIKE %s ESCAPE '\\')
-         ORDER BY score * CASE WHEN language = %s THEN 1.5 ELSE 1.0 END DESC, translation_id
+        SELECT d.translation_id, d.article_id, d.language,
+               CASE WHEN d.title LIKE %s ESCAPE '\\' THEN 2.0 ELSE 1.0 END AS score,
+               d.title, d.text, a.slug, a.category_id
+          FROM faq_searchdocument d JOIN faq_article a ON a.id = d.article_id
+         WHERE d.is_published AND (d.title LIKE %s ESCAPE '\\' OR d.text LIKE %s ESCAPE '\\')
+         ORDER BY score * CASE WHEN d.language = %s THEN 1.5 ELSE 1.0 END DESC, d.translation_id
          LIMIT %s"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [pattern, pattern, pattern, language, limit])

@@ -212,6 +212,24 @@ def test_postgres_search_stops_reading_tiers_once_it_has_enough_candidates(db, m
     assert "body-only" in slugs(article_search(query="refund", language="en"))
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_postgres_search_statement_is_planned_once_per_connection(corpus):
+    for query in ["refund", "deliv", "возврата", "退货"]:
+        assert article_search(query=query, language="en").results
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s", ["%title_vector @@%"])
+        assert cursor.fetchall() == [(4,)]
+
+
+def test_a_result_carries_its_article_for_links_and_topics(corpus):
+    result = article_search(query="refund", language="en").results[0]
+    assert result.article.pk == corpus["refund"].pk
+    assert result.article.slug == "how-refunds-work"
+    assert result.article.category.topic == "returns"
+    assert result.article.status == "published"  # any other field loads when asked for
+
+
 def test_chinese_phrase_first_then_its_words_anywhere(db):
     cat = services.category_save(slug="c", names={"zh-hans": ("类", "")})
     services.article_save(slug="together", category=cat, translations={
