@@ -1,78 +1,8 @@
 // Customer live chat (docs/protocol.md) and the pre-chat form's article suggestions.
-// No innerHTML with user text anywhere: every text goes through textContent.
+// The socket client and the pieces the console draws alike are chat-client.js's, loaded
+// before this file on the chat page. No innerHTML with user text: only textContent.
 (function () {
   "use strict";
-
-  // ---- Shared client: one socket, joins, resends unacknowledged messages -----------------
-  function ChatClient(opts) {
-    this.opts = opts;                // {onFrame, onStatus, conversations: [ref]}
-    this.lastSeq = {};               // ref -> highest seq received
-    this.outbox = {};                // client_id -> frame, until acked
-    this.backoff = 500;
-    this.connect();
-  }
-  ChatClient.prototype.connect = function () {
-    var self = this;
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var ws = new WebSocket(scheme + location.host + (self.opts.path || "/ws/chat/"));
-    self.ws = ws;
-    ws.onopen = function () {
-      self.backoff = 500;
-      self.opts.onStatus("open");
-      (self.opts.conversations || []).forEach(function (ref) { self.join(ref); });
-      Object.keys(self.outbox).forEach(function (id) { self.raw(self.outbox[id]); });
-    };
-    ws.onmessage = function (ev) {
-      var frame;
-      try { frame = JSON.parse(ev.data); } catch (e) { return; }
-      if (frame.type === "message") {
-        var last = self.lastSeq[frame.conversation] || 0;
-        if (frame.seq <= last) { return; }         // already shown: exactly once
-        self.lastSeq[frame.conversation] = frame.seq;
-      } else if (frame.type === "ack") {
-        delete self.outbox[frame.client_id];
-      } else if (frame.type === "heartbeat") {
-        Object.keys(frame.conversations).forEach(function (ref) {
-          if (frame.conversations[ref] > (self.lastSeq[ref] || 0)) { self.join(ref); }
-        });
-      } else if (frame.type === "error" && frame.client_id && frame.code !== "rate_limited" &&
-                 frame.code !== "server_error") {
-        delete self.outbox[frame.client_id];     // a final refusal: do not resend
-      }
-      self.opts.onFrame(frame);
-    };
-    ws.onclose = function (ev) {
-      self.opts.onStatus("closed", ev.code);
-      if (ev.code === 4401 || ev.code === 4403) { return; }
-      setTimeout(function () { self.connect(); }, self.backoff);
-      self.backoff = Math.min(self.backoff * 2, 15000);
-    };
-  };
-  ChatClient.prototype.raw = function (frame) {
-    if (this.ws && this.ws.readyState === 1) { this.ws.send(JSON.stringify(frame)); }
-  };
-  ChatClient.prototype.join = function (ref) {
-    if (this.opts.conversations.indexOf(ref) < 0) { this.opts.conversations.push(ref); }
-    this.raw({type: "join", conversation: ref, last_seq: this.lastSeq[ref] || 0});
-  };
-  ChatClient.prototype.newId = function () {
-    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
-      : String(Date.now()) + Math.random().toString(16).slice(2);
-  };
-  ChatClient.prototype.send = function (ref, body, internal) {
-    var frame = {type: "send", conversation: ref, client_id: this.newId(), body: body};
-    if (internal) { frame.internal = true; }
-    this.outbox[frame.client_id] = frame;
-    this.raw(frame);
-    return frame.client_id;
-  };
-  window.HelpdeskChatClient = ChatClient;
-
-  function csrfToken(root) {
-    var input = (root || document).querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-  window.HelpdeskCsrf = csrfToken;
 
   function fmt(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, k) { return values[k]; });
@@ -134,7 +64,9 @@
     var connEl = root.querySelector("[data-testid=chat-connection]");
     var typingEl = root.querySelector("[data-testid=chat-typing]");
     var ratingForm = root.querySelector("[data-testid=chat-rating]");
-    var typingTimer = null, lastTyping = 0, agentRead = 0, pendingRead = 0;
+    var ui = window.HelpdeskChatUi;
+    var typing = ui.typingIndicator(typingEl);
+    var agentRead = 0, pendingRead = 0;
     var rows = {};   // client_id or "seq:N" -> li
 
     function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
@@ -152,18 +84,7 @@
       }
       var body = document.createElement("span"); body.className = "chat-body";
       body.textContent = m.body; li.appendChild(body);
-      (m.attachments || []).forEach(function (a) {
-        var link = document.createElement("a"); link.href = a.url;
-        if (a.image === false) {  // any other file: a download link, never shown inline
-          link.className = "chat-file"; link.dataset.testid = "chat-file";
-          link.setAttribute("download", a.name); link.textContent = a.name;
-          li.appendChild(link); return;
-        }
-        link.target = "_blank"; link.rel = "noopener";
-        var img = document.createElement("img"); img.src = a.url; img.alt = a.name;
-        img.className = "chat-image"; img.dataset.testid = "chat-image";
-        link.appendChild(img); li.appendChild(link);
-      });
+      ui.appendAttachments(li, m.attachments, {file: "chat-file", image: "chat-image"});
       if (m.author_role === "customer") {
         var mark = document.createElement("span"); mark.className = "chat-receipt";
         mark.dataset.testid = "chat-receipt";
@@ -206,7 +127,7 @@
       if (closed) { ratingForm.hidden = false; connEl.textContent = t.closed; }
     }
 
-    var client = new ChatClient({
+    var client = new window.HelpdeskChatClient({
       conversations: [ref],
       onStatus: function (state, code) {
         root.dataset.connected = state === "open" ? "1" : "0";
@@ -217,11 +138,10 @@
       onFrame: function (f) {
         if (f.type === "message") {
           renderMessage(f);
-          if (f.author_role !== "customer") { sendRead(f.seq); typingEl.hidden = true; }
+          if (f.author_role !== "customer") { sendRead(f.seq); typing.hide(); }
         } else if (f.type === "state") { renderState(f); }
         else if (f.type === "typing" && f.role === "agent") {
-          typingEl.hidden = false; clearTimeout(typingTimer);
-          typingTimer = setTimeout(function () { typingEl.hidden = true; }, 4000);
+          typing.show();
         } else if (f.type === "read" && f.role === "agent") {
           agentRead = Math.max(agentRead, f.seq); markReceipts();
         } else if (f.type === "error" && f.code !== "not_found") { showError(f.message || t.error); }
@@ -233,32 +153,19 @@
       var body = input.value.trim();
       if (!body) { return; }
       showError("");
-      var id = client.send(ref, body);
-      lastTyping = 0;   // the next keystroke starts a new bout of typing
+      var id = client.send(ref, body);   // also restarts the typing throttle
       renderMessage({client_id: id, author_role: "customer", kind: "message", body: body,
                      seq: Infinity, attachments: []});
       rows[id].querySelector(".chat-receipt").textContent = t.sending;
       input.value = "";
     });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !ev.shiftKey) {
-        ev.preventDefault(); root.querySelector(".chat-compose").requestSubmit();
-      }
-    });
-    input.addEventListener("input", function () {
-      var now = Date.now();
-      if (now - lastTyping > 2000) { lastTyping = now; client.raw({type: "typing", conversation: ref}); }
-    });
+    ui.submitOnEnter(input, root.querySelector(".chat-compose"));
+    input.addEventListener("input", function () { client.typing(ref); });
     fileInput.addEventListener("change", function () {
       var file = fileInput.files[0];
       if (!file) { return; }
-      var data = new FormData();
-      data.append("file", file);
-      data.append("client_id", client.newId());
       showError("");
-      fetch(root.dataset.uploadUrl, {method: "POST", body: data, credentials: "same-origin",
-                                     headers: {"X-CSRFToken": csrfToken(root), Accept: "application/json"}})
-        .then(function (r) { return r.json(); })
+      ui.upload(root, file, client.newId())
         .then(function (res) { if (res.type === "error") { showError(res.message || t.error); } })
         .catch(function () { showError(t.reconnecting); });
       fileInput.value = "";

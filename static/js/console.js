@@ -1,6 +1,6 @@
 // Agent console (docs/protocol.md): the live inbox (counts and the list of the open tab), and
 // the conversation view with replies, internal notes, canned replies, typing and read
-// receipts. Uses chat.js's client. Every visible string comes from the page's
+// receipts. Uses chat-client.js's client. Every visible string comes from the page's
 // <template id="console-i18n"> (translated by Django); user text only through textContent.
 (function () {
   "use strict";
@@ -97,7 +97,9 @@
     var connEl = root.querySelector("[data-testid=console-connection]");
     var errorEl = root.querySelector("[data-testid=console-error]");
     var fileInput = root.querySelector("#console-file");
-    var customerRead = 0, lastTyping = 0, typingTimer = null;
+    var ui = window.HelpdeskChatUi;
+    var typingShown = ui.typingIndicator(typing);
+    var customerRead = 0;
     var history = JSON.parse(document.getElementById("console-history").textContent);
 
     function showError(text) { errorEl.textContent = text; errorEl.hidden = !text; }
@@ -122,16 +124,7 @@
       }
       var body = cell("span", m.body); body.className = "chat-body";
       li.appendChild(body);
-      (m.attachments || []).forEach(function (a) {
-        var link = document.createElement("a"); link.href = a.url;
-        if (a.image === false) {  // any other file: a download link, never shown inline
-          link.className = "chat-file"; link.setAttribute("download", a.name);
-          link.textContent = a.name; li.appendChild(link); return;
-        }
-        link.target = "_blank"; link.rel = "noopener";
-        var img = document.createElement("img"); img.src = a.url; img.alt = a.name;
-        img.className = "chat-image"; link.appendChild(img); li.appendChild(link);
-      });
+      ui.appendAttachments(li, m.attachments);
       if (m.author_role === "agent" && m.kind === "message") {
         var r = document.createElement("span"); r.className = "chat-receipt";
         r.dataset.testid = "console-receipt";
@@ -157,11 +150,10 @@
         if (f.type === "message" && f.conversation === ref) {
           render(f);
           if (f.author_role === "customer") {
-            client.raw({type: "read", conversation: ref, seq: f.seq}); typing.hidden = true;
+            client.raw({type: "read", conversation: ref, seq: f.seq}); typingShown.hide();
           }
         } else if (f.type === "typing" && f.role === "customer") {
-          typing.hidden = false; clearTimeout(typingTimer);
-          typingTimer = setTimeout(function () { typing.hidden = true; }, 4000);
+          typingShown.show();
         } else if (f.type === "read" && f.role === "customer") {
           customerRead = Math.max(customerRead, f.seq); markReceipts();
         } else if (f.type === "state" && f.conversation === ref) {
@@ -185,29 +177,18 @@
       ev.preventDefault();
       showError("");
       var body = input.value.trim();
-      if (body) { client.send(ref, body, note.checked); input.value = ""; lastTyping = 0; }
+      if (body) { client.send(ref, body, note.checked); input.value = ""; }
       var file = fileInput.files[0];
       if (file) {
-        var data = new FormData();
-        data.append("file", file); data.append("client_id", client.newId());
-        fetch(root.dataset.uploadUrl, {method: "POST", body: data, credentials: "same-origin",
-          headers: {"X-CSRFToken": window.HelpdeskCsrf(root), Accept: "application/json"}})
-          .then(function (r) { return r.json(); })
+        ui.upload(root, file, client.newId())
           .then(function (res) { if (res.type === "error") { showError(res.message || t.error); } })
           .catch(function () { showError(t.error); });
         fileInput.value = "";
       }
     });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !ev.shiftKey) {
-        ev.preventDefault(); root.querySelector(".console-compose").requestSubmit();
-      }
-    });
+    ui.submitOnEnter(input, root.querySelector(".console-compose"));
     input.addEventListener("input", function () {
-      var now = Date.now();
-      if (!note.checked && now - lastTyping > 2000) {
-        lastTyping = now; client.raw({type: "typing", conversation: ref});
-      }
+      if (!note.checked) { client.typing(ref); }   // a note is not shown to the customer
     });
   }
 
