@@ -6,7 +6,7 @@ URL, a form or a websocket frame never tells one from the other.
 
 from django.db.models import Q, QuerySet
 
-from helpdesk.models import Conversation
+from helpdesk.models import Attachment, Conversation, MessageKind
 
 
 class NotFound(Exception):
@@ -40,3 +40,17 @@ def access_conversation(*, user, reference: str, for_update: bool = False) -> Co
         return qs.get(reference=reference)
     except (Conversation.DoesNotExist, ValueError):
         raise NotFound(reference) from None
+
+
+def access_attachment(*, user, pk) -> Attachment:
+    """An attachment of a conversation ``user`` may see; an internal note's only to staff."""
+    att = Attachment.objects.select_related("message__conversation").filter(pk=pk).first()
+    if att is None:
+        raise NotFound(pk)
+    conversation = access_conversation(user=user, reference=att.message.conversation.reference)
+    # Staff who pass access_conversation are agents or managers.
+    if att.message.kind == MessageKind.NOTE and not user.is_staff:
+        raise NotFound(pk)
+    if conversation.pk != att.message.conversation_id:
+        raise NotFound(pk)
+    return att

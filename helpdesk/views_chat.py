@@ -16,16 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
-from helpdesk.access import NotFound, access_conversation
+from helpdesk.access import NotFound, access_attachment, access_conversation
 from helpdesk.attribution import source_article_for
-from helpdesk.models import (
-    INLINE_IMAGE_TYPES,
-    Attachment,
-    Channel,
-    Conversation,
-    MessageKind,
-    Status,
-)
+from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Conversation, Status
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import MAX_BODY_LENGTH, conversation_open, conversation_rate
@@ -165,14 +158,11 @@ def chat_rate(request, reference):
 @login_required
 def attachment(request, pk):
     """Serve an attachment to someone who may see its message; 404 for everyone else."""
-    att = (Attachment.objects.select_related("message__conversation")
-           .filter(pk=pk).first())
-    if att is None:
-        raise Http404
-    conversation = _conversation_or_404(request, att.message.conversation.reference)
-    if att.message.kind == MessageKind.NOTE and not _is_agent(request.user):
-        raise Http404
-    if conversation.pk != att.message.conversation_id or att.content_type not in SERVABLE_TYPES:
+    try:
+        att = access_attachment(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    if att.content_type not in SERVABLE_TYPES:
         raise Http404
     response = FileResponse(att.file.open("rb"), content_type=att.content_type)
     response["Content-Disposition"] = "inline"

@@ -18,9 +18,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from helpdesk.access import NotFound, access_conversation
+from helpdesk.access import NotFound, access_attachment
 from helpdesk.email.inbound import email_ingest
-from helpdesk.models import Attachment, MessageKind
 
 MAX_SKEW_SECONDS = 300
 
@@ -55,18 +54,10 @@ def inbound_webhook(request):
 @login_required
 def attachment_download(request, pk):
     """Any attachment, as a download only (never rendered inline), to whoever may see it."""
-    att = Attachment.objects.select_related("message__conversation").filter(pk=pk).first()
-    if att is None:
-        raise Http404
     try:
-        conversation = access_conversation(user=request.user,
-                                           reference=att.message.conversation.reference)
+        att = access_attachment(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
-    if att.message.kind == MessageKind.NOTE and not request.user.is_staff:
-        raise Http404
-    if conversation.pk != att.message.conversation_id:
-        raise Http404
     response = FileResponse(att.file.open("rb"), as_attachment=True,
                             filename=att.original_name, content_type="application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
