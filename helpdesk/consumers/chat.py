@@ -245,8 +245,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         self.closed = True  # debounced sends still scheduled find the socket gone
         heartbeats().discard(self)
-        for task in list(self.tasks):
-            task.cancel()
+        # Spawned work (a heartbeat, a check) is short and finds the socket closed; it is not
+        # cancelled, which could leave its coroutine never awaited.
         if self.ident is None:
             return
         groups = [realtime.user_group(self.ident.user.pk), realtime.QUEUE_GROUP]
@@ -497,7 +497,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # --- the periodic check -------------------------------------------------------------------
 
     def spawn(self, coro) -> None:
-        """Run ``coro`` for this socket; cancelled when it disconnects, errors logged."""
+        """Run ``coro`` for this socket in the background; errors logged."""
         task = asyncio.get_running_loop().create_task(self._guarded(coro))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
