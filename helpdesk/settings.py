@@ -363,6 +363,8 @@ EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=120)
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
 EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+# Bulk mail (surveys) is claimed and sent this many rows per task over one SMTP connection.
+EMAIL_SEND_BATCH = env.int("EMAIL_SEND_BATCH", default=100)
 # Inbound: per-sender limit, sizes, and what to do with mail from addresses without an account
 # ("create": a customer account without a usable password; "quarantine").
 EMAIL_INBOUND_RATE_LIMIT = env.int("EMAIL_INBOUND_RATE_LIMIT", default=20)
@@ -383,6 +385,8 @@ SURVEY_REMINDER_HOURS = env.float("SURVEY_REMINDER_HOURS", default=72.0)
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 SURVEY_COOLDOWN_DAYS = env.int("SURVEY_COOLDOWN_DAYS", default=7)
 SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are never surveyed
+# Due surveys are stepped this many per transaction, one Celery task per batch.
+SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=200)
 CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
     "task": "helpdesk.tasks.email_outbox_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.tasks.surveys_run", "schedule": 300.0}

@@ -55,6 +55,22 @@ def email_send(self, outbound_id: int) -> str:
     return result.outcome
 
 
+@shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=None, time_limit=600)
+def email_send_batch(self, limit: int | None = None) -> int:
+    """Send up to ``limit`` (EMAIL_SEND_BATCH) due outbox rows over one SMTP connection
+    (helpdesk.email.outbox.outbox_deliver_batch). Comes back when a row was given back with a
+    backoff; hands rows it had no time for to a fresh task."""
+    from helpdesk.email.outbox import outbox_deliver_batch
+
+    result = outbox_deliver_batch(limit=limit)
+    if not self.request.is_eager:
+        if result.retry_in:
+            raise self.retry(countdown=result.retry_in)
+        if result.released:
+            email_send_batch.delay(limit)
+    return result.sent
+
+
 @shared_task(ignore_result=True)
 def email_outbox_sweep() -> int:
     """Beat: re-schedule outbox rows whose task was lost or whose worker died."""
@@ -73,8 +89,19 @@ def email_imap_poll() -> int:
 
 @shared_task(ignore_result=True)
 def surveys_run() -> dict:
-    """Beat: schedule surveys of newly resolved conversations; send, remind and expire the
-    ones that are due (helpdesk.surveys.services)."""
+    """Beat: schedule surveys of newly resolved conversations and hand the due ones to
+    ``surveys_step_batch`` tasks, SURVEY_BATCH_SIZE at a time (helpdesk.surveys.services)."""
     from helpdesk.surveys.services import surveys_run as run
 
-    return run()
+    return run(fan_out=True)
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=600)
+def surveys_step_batch(survey_ids: list[int], now: str | None = None) -> dict:
+    """Take these due surveys through their next step in one transaction (send, remind,
+    expire, skip); ``now``: the ISO time of the run that found them due."""
+    from django.utils.dateparse import parse_datetime
+
+    from helpdesk.surveys.services import surveys_step_batch as step
+
+    return step(survey_ids=survey_ids, now=parse_datetime(now) if now else None)

@@ -11,9 +11,11 @@ after the mail server accepted the message and before the row was marked sent; t
 carries the same Message-ID, which receivers use to drop the copy.
 """
 
+import functools
 import logging
 import smtplib
 import socket
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
@@ -21,6 +23,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as db
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -63,24 +66,10 @@ def outbox_enqueue(
     """
     from helpdesk import tasks
 
-    recipients = [address_format(*r) if isinstance(r, tuple) else _checked(r) for r in to]
-    if not recipients:
-        raise ValueError("no recipient")
-    clean_headers = {}
-    for name, value in (headers or {}).items():
-        if name not in ALLOWED_HEADERS:
-            raise ValueError(f"header {name!r} is not allowed")
-        clean_headers[name] = header_clean(value, 2000)
-    now = timezone.now()
-    row = OutboundEmail(
-        kind=kind, conversation=conversation, conversation_message=message,
-        dedupe_key=dedupe_key[:120],
-        message_id=message_id or message_id_new(),
-        from_email=_checked(from_email or settings.DEFAULT_FROM_EMAIL),
-        to=recipients, reply_to=_checked(reply_to) if reply_to else "",
-        subject=header_clean(subject, 255), body_text=body_text, body_html=body_html,
-        headers=clean_headers, next_attempt_at=now, created_at=now,
-    )
+    row = outbox_row(kind=kind, to=to, subject=subject, body_text=body_text,
+                     body_html=body_html, from_email=from_email, reply_to=reply_to,
+                     headers=headers, conversation=conversation, message=message,
+                     dedupe_key=dedupe_key, message_id=message_id)
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=row.dedupe_key).first()
         if existing is not None:
@@ -96,6 +85,69 @@ def outbox_enqueue(
     return row
 
 
+def outbox_row(
+    *,
+    kind: str,
+    to: list[tuple[str, str]] | list[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    from_email: str = "",
+    reply_to: str = "",
+    headers: dict[str, str] | None = None,
+    conversation=None,
+    message=None,
+    dedupe_key: str = "",
+    message_id: str = "",
+    now=None,
+) -> OutboundEmail:
+    """An unsaved outbox row, checked and cleaned as ``outbox_enqueue`` describes (for
+    ``outbox_enqueue_many``). Raises ValueError for an invalid recipient or header."""
+    recipients = [address_format(*r) if isinstance(r, tuple) else _checked(r) for r in to]
+    if not recipients:
+        raise ValueError("no recipient")
+    clean_headers = {}
+    for name, value in (headers or {}).items():
+        if name not in ALLOWED_HEADERS:
+            raise ValueError(f"header {name!r} is not allowed")
+        clean_headers[name] = header_clean(value, 2000)
+    now = now or timezone.now()
+    return OutboundEmail(
+        kind=kind, conversation=conversation, conversation_message=message,
+        dedupe_key=dedupe_key[:120],
+        message_id=message_id or message_id_new(),
+        from_email=_checked(from_email or settings.DEFAULT_FROM_EMAIL),
+        to=recipients, reply_to=_checked(reply_to) if reply_to else "",
+        subject=header_clean(subject, 255), body_text=body_text, body_html=body_html,
+        headers=clean_headers, next_attempt_at=now, created_at=now,
+    )
+
+
+def outbox_enqueue_many(*, rows: list[OutboundEmail]) -> list[OutboundEmail]:
+    """Write many rows built by ``outbox_row`` in the caller's transaction, in one INSERT.
+
+    Rows whose ``dedupe_key`` is already in the outbox are left out (the caller holds the
+    lock that makes its keys its own, e.g. the survey rows). After commit, one
+    ``email_send_batch`` task per EMAIL_SEND_BATCH rows claims and sends them (any due rows:
+    the tasks take ids from the table, not from the message). Returns the rows written.
+    """
+    from helpdesk import tasks
+
+    keys = [r.dedupe_key for r in rows if r.dedupe_key]
+    if keys:
+        taken = set(OutboundEmail.objects.filter(dedupe_key__in=keys)
+                    .values_list("dedupe_key", flat=True))
+        rows = [r for r in rows if not r.dedupe_key or r.dedupe_key not in taken]
+    if not rows:
+        return []
+    OutboundEmail.objects.bulk_create(rows)
+    size = max(1, settings.EMAIL_SEND_BATCH)
+    for _ in range(0, len(rows), size):
+        tasks.email_send_batch.delay_on_commit()
+    return rows
+
+
+@functools.lru_cache(maxsize=256)  # the From address, once per process (profiled: per row)
 def _checked(formatted: str) -> str:
     """A ready ``Name <email>`` string, re-built safely (rejects CR/LF and lists)."""
     from email.utils import getaddresses
@@ -202,25 +254,159 @@ def outbox_deliver(*, outbound_id: int, connection=None) -> Delivery:
                                             timeout=settings.EMAIL_TIMEOUT)
         outbound_message(row, conn).send()
     except Exception as exc:
-        temporary = _is_temporary(exc)
-        if temporary is None:
-            # Not a mail error: give the row back for the sweeper, then let the bug surface.
-            _release(row, f"{type(exc).__name__}: {exc}", backoff_seconds(row.attempts))
-            raise
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if temporary and row.attempts < settings.EMAIL_MAX_ATTEMPTS:
-            delay = backoff_seconds(row.attempts)
-            _release(row, error, delay)
-            logger.warning("email %s: temporary failure (attempt %d): %s", row.pk,
-                           row.attempts, error)
-            return Delivery("retry", delay)
-        OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
-            status=OutboundStatus.FAILED, last_error=error)
-        logger.error("email %s failed for good: %s", row.pk, error)
-        return Delivery("failed")
+        return _failed(row, exc)
+    _mark_sent(row)
+    return Delivery("sent")
+
+
+def _mark_sent(row: OutboundEmail) -> None:
     OutboundEmail.objects.filter(pk=row.pk).update(status=OutboundStatus.SENT,
                                                    sent_at=timezone.now(), last_error="")
-    return Delivery("sent")
+
+
+def _failed(row: OutboundEmail, exc: Exception) -> Delivery:
+    """Record a failed send of a claimed row: back to pending with a backoff (temporary, while
+    attempts remain) or failed. A non-mail exception (a bug) gives the row back and raises."""
+    temporary = _is_temporary(exc)
+    if temporary is None:
+        # Not a mail error: give the row back for the sweeper, then let the bug surface.
+        _release(row, f"{type(exc).__name__}: {exc}", backoff_seconds(row.attempts))
+        raise exc
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if temporary and row.attempts < settings.EMAIL_MAX_ATTEMPTS:
+        delay = backoff_seconds(row.attempts)
+        _release(row, error, delay)
+        logger.warning("email %s: temporary failure (attempt %d): %s", row.pk,
+                       row.attempts, error)
+        return Delivery("retry", delay)
+    OutboundEmail.objects.filter(pk=row.pk, status=OutboundStatus.SENDING).update(
+        status=OutboundStatus.FAILED, last_error=error)
+    logger.error("email %s failed for good: %s", row.pk, error)
+    return Delivery("failed")
+
+
+# --- Delivery in batches ----------------------------------------------------------------------
+
+_CLAIM_SQL = """
+UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE (status = %s AND next_attempt_at <= %s) OR (status = %s AND claimed_at < %s)
+    ORDER BY next_attempt_at LIMIT %s{lock}
+) AND ((status = %s AND next_attempt_at <= %s) OR (status = %s AND claimed_at < %s))
+RETURNING {columns}
+"""
+
+
+def outbox_claim_batch(*, limit: int) -> list[OutboundEmail]:
+    """Take up to ``limit`` rows for sending (pending and due, or with an expired claim).
+
+    One statement: ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n)
+    RETURNING``, so concurrent claimers never take the same row and never wait for each
+    other (SQLite, which has no SKIP LOCKED, runs one writer at a time). Returns the claimed
+    rows, oldest due first, with ``attempts`` already counted.
+    """
+    if limit <= 0:
+        return []
+    now = timezone.now()
+    lease = timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
+    ops = db.ops
+    table = ops.quote_name(OutboundEmail._meta.db_table)
+    fields = OutboundEmail._meta.concrete_fields
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    lock = (" FOR UPDATE SKIP LOCKED"
+            if db.features.has_select_for_update_skip_locked else "")
+    at, expired = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(now - lease)
+    due = [OutboundStatus.PENDING, at, OutboundStatus.SENDING, expired]
+    sql = _CLAIM_SQL.format(table=table, lock=lock, columns=columns)
+    rows = list(OutboundEmail.objects.raw(
+        sql, [OutboundStatus.SENDING, at, *due, limit, *due]))
+    rows.sort(key=lambda r: (r.next_attempt_at, r.pk))
+    return rows
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    sent: int = 0
+    retry: int = 0
+    failed: int = 0
+    released: int = 0  # claimed but not tried: given back (out of time, or the server is down)
+    retry_in: float = 0  # the earliest backoff of a row given back: come back then
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    """The server, not this message: refused or lost connection, timeout."""
+    return not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+
+
+def _close_quietly(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped
+        logger.debug("closing a broken SMTP connection failed", exc_info=True)
+
+
+def outbox_deliver_batch(*, limit: int | None = None, connection=None) -> BatchResult:
+    """Claim up to ``limit`` (EMAIL_SEND_BATCH) due rows and send them over one connection.
+
+    Each row is marked on its own as soon as the server has answered for it, so a crash
+    mid-batch leaves only the unsent rows claimed, and the sweeper sends them when their
+    claim expires (same Message-ID). A refused or failed message is recorded as
+    ``outbox_deliver`` does (the connection is re-opened for the next one); when the server
+    cannot be reached at all, the rows not yet tried go back to pending with the same backoff
+    (``retry_in``). Rows are given back untried, too, when the batch runs so long that their
+    claim could expire under it. ``connection``: an open backend connection to reuse.
+    """
+    limit = limit or settings.EMAIL_SEND_BATCH
+    rows = outbox_claim_batch(limit=limit)
+    result = BatchResult(claimed=len(rows))
+    if not rows:
+        return result
+    started = time.monotonic()
+    # Stop starting new sends while one more could still end within the claim's lease.
+    budget = settings.EMAIL_SEND_LEASE_SECONDS - 3 * settings.EMAIL_TIMEOUT - 5
+    conn = connection or get_connection(_delivery_backend(), timeout=settings.EMAIL_TIMEOUT)
+    try:
+        for index, row in enumerate(rows):
+            if index and time.monotonic() - started > budget:
+                result.released += _release_untried(rows[index:], 0)
+                break
+            try:
+                conn.open()
+                outbound_message(row, conn).send()
+            except Exception as exc:
+                _close_quietly(conn)
+                try:
+                    delivery = _failed(row, exc)
+                except Exception:
+                    _release_untried(rows[index + 1:], 0)
+                    raise
+                setattr(result, delivery.outcome, getattr(result, delivery.outcome) + 1)
+                if delivery.outcome == "retry":
+                    result.retry_in = min(result.retry_in or delivery.retry_in,
+                                          delivery.retry_in)
+                    if _is_connection_error(exc):
+                        result.released += _release_untried(rows[index + 1:],
+                                                            delivery.retry_in)
+                        break
+                continue
+            _mark_sent(row)
+            result.sent += 1
+    finally:
+        if connection is None:
+            _close_quietly(conn)
+    return result
+
+
+def _release_untried(rows: list[OutboundEmail], delay: float) -> int:
+    """Give claimed rows that were never tried back as pending; their attempt is not counted."""
+    if not rows:
+        return 0
+    return OutboundEmail.objects.filter(
+        pk__in=[r.pk for r in rows], status=OutboundStatus.SENDING,
+    ).update(status=OutboundStatus.PENDING, attempts=F("attempts") - 1,
+             next_attempt_at=timezone.now() + timedelta(seconds=delay))
 
 
 def _release(row: OutboundEmail, error: str, delay: float) -> None:

@@ -18,13 +18,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection as db
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpdesk.email.outbox import outbox_enqueue
+from helpdesk.email.outbox import outbox_enqueue_many, outbox_row
 from helpdesk.email.tokens import survey_token_hash, survey_token_new
 from helpdesk.models import (
     Conversation,
@@ -40,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 LOW_SCORE = 2
 MAX_COMMENT = 2000
-BATCH = 500
+RUN_LIMIT = 50_000  # due surveys one run takes on; the next run takes the rest
+ADVISORY_LOCK_NAMESPACE = 0x5356  # "SV": pg_advisory_xact_lock(namespace, customer id)
 
 
 def surveys_schedule(*, now=None) -> int:
@@ -63,38 +65,67 @@ def surveys_schedule(*, now=None) -> int:
     return len(candidates)
 
 
-def surveys_run(*, now=None) -> dict:
-    """Schedule new surveys and take every due one through its next step."""
+def surveys_run(*, now=None, fan_out: bool = False) -> dict:
+    """Schedule new surveys and take every due one through its next step.
+
+    The due surveys go in batches of SURVEY_BATCH_SIZE, all of one customer's in the same
+    batch (so the cooldown rarely makes two batches wait for each other). ``fan_out``: publish
+    one ``surveys_step_batch`` task per batch for the workers (the beat) and return at once;
+    otherwise step them here. Stepping a survey twice is harmless: a batch skips surveys that
+    another holds or that are no longer due.
+    """
+    from helpdesk import tasks
+
     now = now or timezone.now()
     created = surveys_schedule(now=now)
     steps: dict[str, int] = {"scheduled": created}
     due = list(Survey.objects.filter(due_at__lte=now).order_by("due_at")
-               .values_list("pk", flat=True)[:BATCH])
-    for pk in due:
-        outcome = survey_step(survey_id=pk, now=now)
-        steps[outcome] = steps.get(outcome, 0) + 1
+               .values_list("pk", "customer_id")[:RUN_LIMIT])
+    batches = _batches(due, max(1, settings.SURVEY_BATCH_SIZE))
+    if fan_out:
+        for ids in batches:
+            tasks.surveys_step_batch.delay(ids, now.isoformat())
+        if batches:
+            steps["batches"] = len(batches)
+        return steps
+    for ids in batches:
+        for outcome, n in surveys_step_batch(survey_ids=ids, now=now).items():
+            steps[outcome] = steps.get(outcome, 0) + n
     return steps
 
 
-def _link(token: str, score: int | None = None) -> str:
-    url = settings.SITE_URL + reverse("surveys:rate", args=[token])
-    return f"{url}?score={score}" if score else url
+def _batches(due: list[tuple[int, int]], size: int) -> list[list[int]]:
+    """Survey ids in batches of about ``size``, never splitting one customer's surveys; within
+    a customer, oldest due first (the one the cooldown lets through)."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    last_customer = None
+    for pk, customer_id in sorted(due, key=lambda d: d[1]):  # stable: due order per customer
+        if len(batch) >= size and customer_id != last_customer:
+            batches.append(batch)
+            batch = []
+        batch.append(pk)
+        last_customer = customer_id
+    if batch:
+        batches.append(batch)
+    return batches
 
 
-def _skip(survey: Survey, reason: str) -> str:
-    survey.status, survey.reason, survey.due_at = SurveyStatus.SKIPPED, reason, None
-    survey.save(update_fields=["status", "reason", "due_at"])
-    return f"skipped:{reason}"
+def _link(token: str) -> str:
+    return settings.SITE_URL + reverse("surveys:rate", args=[token])
 
 
-def _send(survey: Survey, conversation: Conversation, *, reminder: bool, now) -> None:
+def survey_email(survey: Survey, conversation: Conversation, *, reminder: bool):
+    """The survey (or reminder) email of ``survey`` as an unsaved outbox row, with a fresh
+    link token; sets the survey's token hash (the caller saves it). Returns the row."""
     customer = conversation.customer
     token, token_hash = survey_token_new()
+    url = _link(token)
     with translation.override(customer.language):
         context = {
             "conversation": conversation, "customer_name": customer.get_short_name(),
-            "links": [(score, _link(token, score)) for score in range(1, 6)],
-            "url": _link(token), "reminder": reminder, "site_url": settings.SITE_URL,
+            "links": [(score, f"{url}?score={score}") for score in range(1, 6)],
+            "url": url, "reminder": reminder, "site_url": settings.SITE_URL,
             "link_days": settings.SURVEY_LINK_DAYS,
         }
         subject = (_("Reminder: how did we do? [%(reference)s]") if reminder
@@ -106,7 +137,7 @@ def _send(survey: Survey, conversation: Conversation, *, reminder: bool, now) ->
         survey.reminder_token_hash = token_hash
     else:
         survey.token_hash = token_hash
-    outbox_enqueue(
+    return outbox_row(
         kind=OutboundKind.SURVEY_REMINDER if reminder else OutboundKind.SURVEY,
         to=[(customer.email, customer.get_full_name())], subject=subject, body_text=text,
         body_html=html, headers={"Auto-Submitted": "auto-generated"},
@@ -123,52 +154,137 @@ def _blocked(customer) -> str:
     return ""
 
 
+def _lock_customers(customer_ids: list[int]) -> None:
+    """Serialize survey sending per customer across concurrent batches (PostgreSQL advisory
+    locks held to commit, taken in id order so two batches never deadlock): the cooldown
+    check of one batch then sees what another batch sent. SQLite has one writer anyway."""
+    if db.vendor != "postgresql" or not customer_ids:
+        return
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, (c %% 2147483647)::int) "
+            "FROM unnest(%s::bigint[]) AS c ORDER BY c",
+            [ADVISORY_LOCK_NAMESPACE, sorted(customer_ids)])
+
+
 def survey_step(*, survey_id: int, now=None) -> str:
     """Take one due survey through its next step; return what happened."""
+    steps = surveys_step_batch(survey_ids=[survey_id], now=now)
+    return next(iter(steps), "busy")
+
+
+def surveys_step_batch(*, survey_ids, now=None) -> dict[str, int]:
+    """Take due surveys through their next step in one transaction; count what happened.
+
+    Surveys another transaction holds, or no longer due, are left alone ("busy"). A scheduled
+    survey is sent, or skipped (rated meanwhile, opted out, no address, another survey sent
+    to the customer within SURVEY_COOLDOWN_DAYS, counting this batch), or deleted when its
+    conversation was reopened; a sent one is reminded once; then it expires. The outbox rows
+    are written in the same transaction as the surveys (``outbox_enqueue_many``). About ten
+    queries per batch, whatever its size.
+    """
     now = now or timezone.now()
+    steps: dict[str, int] = {}
+
+    def count(outcome: str) -> None:
+        steps[outcome] = steps.get(outcome, 0) + 1
+
+    wanted = set(survey_ids)
     with transaction.atomic():
-        survey = (Survey.objects.select_for_update(skip_locked=True, of=("self",))
-                  .filter(pk=survey_id, due_at__lte=now).first())
-        if survey is None:
-            return "busy"
-        conversation = (Conversation.objects.select_related("customer__customer_profile")
-                        .get(pk=survey.conversation_id))
-        rated = SatisfactionRating.objects.filter(conversation=conversation).exists()
-        if survey.status == SurveyStatus.SCHEDULED:
-            if conversation.status not in (Status.RESOLVED, Status.CLOSED):
-                survey.delete()  # reopened: a new survey comes with the next resolution
-                return "reopened"
-            if rated:
-                return _skip(survey, "rated")
-            blocked = _blocked(conversation.customer)
-            if blocked:
-                return _skip(survey, blocked)
-            cooldown = now - timedelta(days=settings.SURVEY_COOLDOWN_DAYS)
-            if Survey.objects.filter(customer_id=survey.customer_id, sent_at__gte=cooldown
-                                     ).exclude(pk=survey.pk).exists():
-                return _skip(survey, "cooldown")
-            _send(survey, conversation, reminder=False, now=now)
-            survey.status, survey.sent_at = SurveyStatus.SENT, now
-            survey.expires_at = now + timedelta(days=settings.SURVEY_LINK_DAYS)
-            survey.due_at = min(now + timedelta(hours=settings.SURVEY_REMINDER_HOURS),
-                                survey.expires_at)
-            survey.save(update_fields=["status", "sent_at", "expires_at", "due_at",
-                                       "token_hash"])
-            return "sent"
-        if survey.status == SurveyStatus.SENT and not rated and survey.expires_at > now \
-                and not _blocked(conversation.customer):
-            _send(survey, conversation, reminder=True, now=now)
-            survey.status, survey.reminded_at = SurveyStatus.REMINDED, now
-            survey.due_at = survey.expires_at
-            survey.save(update_fields=["status", "reminded_at", "due_at",
-                                       "reminder_token_hash"])
-            return "reminded"
-        if survey.status in (SurveyStatus.SENT, SurveyStatus.REMINDED) and not rated \
-                and survey.expires_at <= now:
-            survey.status = SurveyStatus.EXPIRED
-        survey.due_at = None
-        survey.save(update_fields=["status", "due_at"])
-        return "closed"
+        surveys = list(Survey.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(pk__in=wanted, due_at__lte=now).order_by("due_at", "pk"))
+        if len(surveys) < len(wanted):
+            steps["busy"] = len(wanted) - len(surveys)
+        if not surveys:
+            return steps
+        _lock_customers(list({s.customer_id for s in surveys}))
+        conversations = Conversation.objects.select_related(
+            "customer__customer_profile").in_bulk([s.conversation_id for s in surveys])
+        rated = set(SatisfactionRating.objects.filter(
+            conversation_id__in=list(conversations)).values_list("conversation_id", flat=True))
+        cooldown = now - timedelta(days=settings.SURVEY_COOLDOWN_DAYS)
+        scheduled_customers = {s.customer_id for s in surveys
+                               if s.status == SurveyStatus.SCHEDULED}
+        recent = set(Survey.objects.filter(
+            customer_id__in=list(scheduled_customers), sent_at__gte=cooldown,
+        ).values_list("customer_id", flat=True)) if scheduled_customers else set()
+        emails: list = []
+        sent: list[Survey] = []
+        reminded: list[Survey] = []
+        # The other outcomes set the same values on many rows: one UPDATE per group.
+        groups: dict[tuple[str, str], list[int]] = {}
+        reopened: list[int] = []
+        expires_at = now + timedelta(days=settings.SURVEY_LINK_DAYS)
+        for survey in surveys:
+            conversation = conversations[survey.conversation_id]
+            is_rated = conversation.pk in rated
+            if survey.status == SurveyStatus.SCHEDULED:
+                if conversation.status not in (Status.RESOLVED, Status.CLOSED):
+                    reopened.append(survey.pk)  # a new survey comes with the next resolution
+                    count("reopened")
+                    continue
+                reason = ("rated" if is_rated else _blocked(conversation.customer)
+                          or ("cooldown" if survey.customer_id in recent else ""))
+                if reason:
+                    groups.setdefault((SurveyStatus.SKIPPED, reason), []).append(survey.pk)
+                    count(f"skipped:{reason}")
+                    continue
+                emails.append(survey_email(survey, conversation, reminder=False))
+                recent.add(survey.customer_id)
+                sent.append(survey)
+                count("sent")
+                continue
+            if survey.status == SurveyStatus.SENT and not is_rated \
+                    and survey.expires_at > now and not _blocked(conversation.customer):
+                emails.append(survey_email(survey, conversation, reminder=True))
+                reminded.append(survey)
+                count("reminded")
+                continue
+            status = survey.status
+            if status in (SurveyStatus.SENT, SurveyStatus.REMINDED) and not is_rated \
+                    and survey.expires_at <= now:
+                status = SurveyStatus.EXPIRED
+            groups.setdefault((status, survey.reason), []).append(survey.pk)
+            count("closed")
+        if reopened:
+            Survey.objects.filter(pk__in=reopened).delete()
+        for (status, reason), ids in groups.items():
+            Survey.objects.filter(pk__in=ids).update(status=status, reason=reason, due_at=None)
+        _write_tokens(sent, "token_hash", status=SurveyStatus.SENT, sent_at=now,
+                      expires_at=expires_at,
+                      due_at=min(now + timedelta(hours=settings.SURVEY_REMINDER_HOURS),
+                                 expires_at))
+        _write_tokens(reminded, "reminder_token_hash", status=SurveyStatus.REMINDED,
+                      reminded_at=now, due_at=F("expires_at"))
+        outbox_enqueue_many(rows=emails)
+    return steps
+
+
+def _write_tokens(surveys: list[Survey], column: str, **values) -> None:
+    """One UPDATE for ``surveys``: the same ``values`` on each, and each its own token hash
+    (already set on the instance) in ``column``, joined from a VALUES list. Django's
+    bulk_update would build a CASE per row and field (most of a batch's time, profiled)."""
+    if not surveys:
+        return
+    ops = db.ops
+    table = ops.quote_name(Survey._meta.db_table)
+    assignments, params = [], []
+    for name, value in values.items():
+        field = Survey._meta.get_field(name)
+        if isinstance(value, F):
+            assignments.append(f"{ops.quote_name(field.column)} = "
+                               f"{ops.quote_name(Survey._meta.get_field(value.name).column)}")
+            continue
+        assignments.append(f"{ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, db))
+    assignments.append(f"{ops.quote_name(column)} = v.column2")
+    rows = ", ".join(["(%s, %s)"] * len(surveys))
+    for survey in surveys:
+        params += [survey.pk, getattr(survey, column)]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(assignments)} FROM (VALUES {rows}) AS v "  # noqa: S608 - names quoted, values bound
+            f"WHERE {table}.{ops.quote_name('id')} = v.column1", params)
 
 
 # --- Answering ------------------------------------------------------------------------------
