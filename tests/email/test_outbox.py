@@ -6,9 +6,20 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
-from helpdesk.email.outbox import outbox_claim, outbox_deliver, outbox_enqueue, outbox_sweep
+from helpdesk.email.outbox import (
+    outbox_claim,
+    outbox_claim_batch,
+    outbox_deliver,
+    outbox_deliver_batch,
+    outbox_enqueue,
+    outbox_enqueue_many,
+    outbox_row,
+    outbox_sweep,
+)
 from helpdesk.models import OutboundEmail, OutboundKind, OutboundStatus
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +189,166 @@ def test_concurrent_deliveries_of_one_row_send_it_once(smtp):
     for t in threads:
         t.join()
     assert sorted(outcomes).count("sent") == 1 and len(smtp.messages) == 1
+
+
+# --- Batches: one claim for many rows, one connection, each row marked on its own ------------
+
+
+class CrashOnThirdBackend(locmem.EmailBackend):
+    """Delivers two messages, then the worker 'dies' (SystemExit is no mail error: nothing in
+    the batch catches it, as nothing would survive a killed process)."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= 2:
+            raise SystemExit("worker killed")
+        return super().send_messages(messages)
+
+
+def test_a_batch_claims_due_rows_and_expired_claims_only(settings):
+    settings.EMAIL_SEND_LEASE_SECONDS = 60
+    due, later, held, abandoned, sent = (enqueue() for _ in range(5))
+    OutboundEmail.objects.filter(pk=later.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=5))
+    OutboundEmail.objects.filter(pk=held.pk).update(status=OutboundStatus.SENDING,
+                                                    claimed_at=timezone.now())
+    OutboundEmail.objects.filter(pk=abandoned.pk).update(
+        status=OutboundStatus.SENDING, claimed_at=timezone.now() - timedelta(minutes=5))
+    OutboundEmail.objects.filter(pk=sent.pk).update(status=OutboundStatus.SENT)
+    claimed = outbox_claim_batch(limit=10)
+    assert sorted(r.pk for r in claimed) == sorted([due.pk, abandoned.pk])
+    assert {r.status for r in claimed} == {OutboundStatus.SENDING}
+    assert outbox_claim_batch(limit=10) == []  # taken: nobody else gets them
+    assert OutboundEmail.objects.get(pk=due.pk).attempts == 1
+
+
+def test_a_batch_sends_over_one_connection_and_marks_every_row(smtp):
+    rows = [enqueue() for _ in range(5)]
+    result = outbox_deliver_batch(limit=3)
+    assert (result.claimed, result.sent) == (3, 3)
+    assert outbox_deliver_batch(limit=3).sent == 2
+    assert sorted(smtp.message_ids()) == sorted(r.message_id for r in rows)
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundStatus.SENT}
+
+
+def test_a_batch_with_one_permanent_failure_marks_only_that_row_failed(smtp):
+    rows = [enqueue() for _ in range(4)]
+    smtp.modes = ["ok", "permanent"]  # the second email is refused for good
+    result = outbox_deliver_batch(limit=10)
+    assert (result.sent, result.failed, result.retry, result.released) == (3, 1, 0, 0)
+    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert [statuses[r.pk] for r in rows] == [OutboundStatus.SENT, OutboundStatus.FAILED,
+                                              OutboundStatus.SENT, OutboundStatus.SENT]
+    assert "550" in OutboundEmail.objects.get(pk=rows[1].pk).last_error
+    assert sorted(smtp.message_ids()) == sorted(r.message_id for r in (rows[0], *rows[2:]))
+
+
+def test_a_temporary_failure_in_a_batch_is_retried_alone_with_the_same_message_id(smtp):
+    rows = [enqueue() for _ in range(3)]
+    smtp.modes = ["temporary"]
+    result = outbox_deliver_batch(limit=10)
+    assert (result.sent, result.retry) == (2, 1) and result.retry_in == 30
+    retried = OutboundEmail.objects.get(pk=rows[0].pk)
+    assert retried.status == OutboundStatus.PENDING and "451" in retried.last_error
+    OutboundEmail.objects.filter(pk=retried.pk).update(next_attempt_at=timezone.now())
+    assert outbox_deliver_batch(limit=10).sent == 1
+    assert smtp.message_ids().count(rows[0].message_id) == 1
+    assert OutboundEmail.objects.get(pk=rows[0].pk).attempts == 2
+
+
+def test_an_unreachable_server_gives_the_untried_rows_back_with_the_backoff(settings):
+    from tests.services import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    rows = [enqueue() for _ in range(3)]
+    before = timezone.now()
+    result = outbox_deliver_batch(limit=10)
+    assert (result.retry, result.released, result.retry_in) == (1, 2, 30)
+    for row in OutboundEmail.objects.filter(pk__in=[r.pk for r in rows]):
+        assert row.status == OutboundStatus.PENDING
+        assert row.next_attempt_at >= before + timedelta(seconds=29)
+        assert row.attempts == (1 if row.pk == rows[0].pk else 0)  # untried: not counted
+
+
+def test_rows_a_batch_has_no_time_for_go_back_untried(smtp, settings):
+    settings.EMAIL_SEND_LEASE_SECONDS, settings.EMAIL_TIMEOUT = 1, 1  # no time after one
+    rows = [enqueue() for _ in range(3)]
+    result = outbox_deliver_batch(limit=10)
+    assert (result.sent, result.released) == (1, 2)
+    assert smtp.message_ids() == [rows[0].message_id]
+    untried = OutboundEmail.objects.filter(pk__in=[rows[1].pk, rows[2].pk])
+    assert {(r.status, r.attempts) for r in untried} == {(OutboundStatus.PENDING, 0)}
+
+
+def test_a_crash_mid_batch_leaves_the_unsent_rows_to_the_sweeper(settings):
+    settings.EMAIL_SEND_LEASE_SECONDS, settings.EMAIL_TIMEOUT = 60, 5
+    rows = [enqueue() for _ in range(5)]
+    settings.EMAIL_BACKEND = "tests.email.test_outbox.CrashOnThirdBackend"
+    with pytest.raises(SystemExit):
+        outbox_deliver_batch(limit=10)
+    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert [statuses[r.pk] for r in rows] == [OutboundStatus.SENT] * 2 + [
+        OutboundStatus.SENDING] * 3
+    assert outbox_sweep() == 0  # their claim has not expired: they may still be on their way
+    OutboundEmail.objects.filter(status=OutboundStatus.SENDING).update(
+        claimed_at=timezone.now() - timedelta(minutes=5))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox_sweep() == 3
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        r.message_id for r in rows)  # each once, the re-sent ones with their own Message-ID
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundStatus.SENT}
+
+
+def test_survey_sized_batches_are_queued_after_commit(django_capture_on_commit_callbacks,
+                                                      settings):
+    settings.EMAIL_SEND_BATCH = 2
+    rows = [outbox_row(kind=OutboundKind.SURVEY, to=[(f"c{i}@example.com", "C")],
+                       subject="How did we do?", body_text="Rate us", dedupe_key=f"s:{i}")
+            for i in range(5)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        written = outbox_enqueue_many(rows=rows)
+        assert outbox_enqueue_many(rows=[outbox_row(
+            kind=OutboundKind.SURVEY, to=["c0@example.com"], subject="again",
+            body_text="x", dedupe_key="s:0")]) == []  # a key already written is left out
+    assert len(written) == 5 and len(callbacks) == 3  # ceil(5 / 2) batch tasks
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 5
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundStatus.SENT}
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_batch_claimers_never_take_the_same_row():
+    from django.db import connection
+
+    from tests.services import require
+
+    require(connection.vendor == "postgresql",
+            "PostgreSQL is needed for SKIP LOCKED (run with DATABASE_URL=postgres://...)")
+    rows = outbox_enqueue_many(rows=[
+        outbox_row(kind=OutboundKind.SURVEY, to=[f"c{i}@example.com"], subject="s",
+                   body_text="b") for i in range(300)])  # autocommit: tasks ran eagerly...
+    OutboundEmail.objects.update(status=OutboundStatus.PENDING, attempts=0)  # ...so reset
+    claims: list[list[int]] = []
+    barrier = threading.Barrier(6)
+
+    def claimer():
+        mine = []
+        barrier.wait()
+        try:
+            while batch := outbox_claim_batch(limit=7):
+                mine += [r.pk for r in batch]
+        finally:
+            connection.close()
+        claims.append(mine)
+
+    threads = [threading.Thread(target=claimer) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    taken = [pk for mine in claims for pk in mine]
+    assert len(taken) == len(set(taken)) == len(rows)
+    assert sum(1 for mine in claims if mine) > 1  # they really ran side by side
+    assert set(OutboundEmail.objects.values_list("attempts", flat=True)) == {1}

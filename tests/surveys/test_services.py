@@ -240,3 +240,104 @@ def test_many_simultaneous_submissions_record_one_rating(django_capture_on_commi
         t.join()
     assert outcomes.count("recorded") == 1 and outcomes.count("refused") == 11
     assert SatisfactionRating.objects.filter(conversation=conv).count() == 1
+
+
+# --- Batches -------------------------------------------------------------------------------
+
+
+def test_a_batch_costs_the_same_queries_for_few_surveys_as_for_many(
+        settings, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    from helpdesk.surveys.services import surveys_schedule, surveys_step_batch
+
+    settings.SURVEY_BATCH_SIZE = 500
+    for _ in range(3):
+        resolved()
+    surveys_schedule()
+    with django_capture_on_commit_callbacks() as few_tasks, \
+            django_assert_max_num_queries(12) as few:
+        assert surveys_step_batch(survey_ids=Survey.objects.values_list("pk", flat=True)) \
+            == {"sent": 3}
+    for _ in range(30):
+        resolved()
+    surveys_schedule()
+    due = Survey.objects.filter(status=SurveyStatus.SCHEDULED).values_list("pk", flat=True)
+    with django_capture_on_commit_callbacks() as many_tasks, \
+            django_assert_max_num_queries(len(few)):
+        assert surveys_step_batch(survey_ids=due) == {"sent": 30}
+    assert len(few_tasks) == len(many_tasks) == 1  # one send task per EMAIL_SEND_BATCH rows
+    assert OutboundEmail.objects.filter(kind=OutboundKind.SURVEY).count() == 33
+
+
+def test_the_beat_hands_the_due_surveys_to_batch_tasks(settings,
+                                                       django_capture_on_commit_callbacks):
+    settings.SURVEY_BATCH_SIZE = 2
+    for _ in range(3):
+        resolved()
+    customer = CustomerFactory()
+    resolved(customer, hours_ago=30)
+    resolved(customer, hours_ago=26)
+    with django_capture_on_commit_callbacks(execute=True):
+        steps = surveys_run(fan_out=True)  # eager Celery: each batch task runs in place
+    # [1st, 2nd], [3rd, repeat customer's two]: one customer's surveys are never split
+    assert steps == {"scheduled": 5, "batches": 2}
+    statuses = sorted(Survey.objects.values_list("status", "reason"))
+    assert statuses == [(SurveyStatus.SENT, "")] * 4 + [(SurveyStatus.SKIPPED, "cooldown")]
+    assert len(mail.outbox) == 4
+
+
+def _step_at_once(batches):
+    """Step each batch in its own thread and transaction, all at the same moment."""
+    from helpdesk.surveys.services import surveys_step_batch
+
+    results: list[dict] = []
+    barrier = threading.Barrier(len(batches))
+
+    def work(ids):
+        barrier.wait()
+        try:
+            results.append(surveys_step_batch(survey_ids=ids))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(ids,)) for ids in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_cooldown_holds_across_batches_stepped_at_once():
+    require(connection.vendor == "postgresql",
+            "PostgreSQL is needed for concurrent transactions (run with DATABASE_URL=...)")
+    from helpdesk.surveys.services import surveys_schedule
+
+    customer = CustomerFactory()
+    for hours in (30, 29, 28, 27):
+        resolved(customer, hours_ago=hours)
+    surveys_schedule()
+    ids = list(Survey.objects.values_list("pk", flat=True))
+    results = _step_at_once([[pk] for pk in ids])  # four batches, one survey each
+    outcomes = sorted(o for r in results for o in r)
+    assert outcomes == ["sent"] + ["skipped:cooldown"] * 3
+    assert OutboundEmail.objects.count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_stepped_twice_at_once_sends_each_survey_once():
+    require(connection.vendor == "postgresql",
+            "PostgreSQL is needed for concurrent transactions (run with DATABASE_URL=...)")
+    from helpdesk.surveys.services import surveys_schedule
+
+    for _ in range(6):
+        resolved()
+    surveys_schedule()
+    ids = list(Survey.objects.values_list("pk", flat=True))
+    results = _step_at_once([ids, ids, ids])
+    assert sum(r.get("sent", 0) for r in results) == 6
+    assert sum(r.get("busy", 0) for r in results) == 12
+    assert OutboundEmail.objects.filter(kind=OutboundKind.SURVEY).count() == 6
+    assert Survey.objects.filter(status=SurveyStatus.SENT).count() == 6
