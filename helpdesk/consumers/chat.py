@@ -38,11 +38,12 @@ import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import connections
+from django.db import close_old_connections, connections
 
 from helpdesk import realtime
 from helpdesk.consumers import chat_db
@@ -68,9 +69,39 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
+HEALTH_CHECK_INTERVAL = 5.0  # seconds between CONN_HEALTH_CHECKS probes of a chat thread's connection
+
+
+class _ChatDatabaseSyncToAsync(DatabaseSyncToAsync):
+    """Channels' hop, with the connection health check (``CONN_HEALTH_CHECKS``: a ``SELECT 1``
+    round trip before the first query of every hop) done at most every
+    ``HEALTH_CHECK_INTERVAL`` seconds per connection, not once per frame.
+
+    Everything else of ``close_old_connections`` still runs around every hop: a connection
+    past ``CONN_MAX_AGE``, in the wrong autocommit state, or with an error in a previous hop is
+    checked or closed as before. A connection the server dropped within the interval fails
+    one hop (``server_error``: the client resends with the same client id) and is replaced on
+    the next (docs/performance.md, "Live chat").
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        now = time.monotonic()
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and not conn.health_check_done:
+                if now - getattr(conn, "chat_checked_at", 0.0) < HEALTH_CHECK_INTERVAL:
+                    conn.health_check_done = True
+                else:
+                    conn.chat_checked_at = now  # this hop's first query runs the check
+        try:
+            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)
+        finally:
+            close_old_connections()
+
+
 def _db(fn):
     """``fn`` as a coroutine run on the chat's database threads (see the module docstring)."""
-    return DatabaseSyncToAsync(fn, thread_sensitive=False, executor=_pool())
+    return _ChatDatabaseSyncToAsync(fn, thread_sensitive=False, executor=_pool())
 
 
 def db_threads_close() -> None:

@@ -5,10 +5,11 @@ locked, so numbers follow commit order with no gaps. A non-empty ``client_id`` m
 idempotent per author: posting again returns the message that already exists.
 """
 
+import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,24 +48,36 @@ def message_payload(message: Message, attachments: list | None = None) -> dict:
     Callers never pass internal notes to a customer (``selectors.messages_visible_to``).
     ``attachments`` defaults to ``message.attachments.all()`` (prefetch it in loops).
     """
-    from django.urls import reverse
-
     if attachments is None:
         attachments = list(message.attachments.all()) if message.pk else []
-    body = message.body
-    if message.kind == MessageKind.EVENT and message.event:
-        body = event_text(message.event, message.body)
+    return message_frame(
+        id=message.pk, seq=message.seq, reference=message.conversation.reference,
+        author_role=message.author_role,
+        author_name=message.author.get_short_name() if message.author else "",
+        kind=message.kind, event=message.event, body=message.body,
+        client_id=message.client_id, created_at=message.created_at, attachments=attachments,
+    )
+
+
+def message_frame(*, id: int, seq: int, reference: str, author_role: str, author_name: str,  # noqa: A002
+                  kind: str, event: str, body: str, client_id: str, created_at,
+                  attachments: list) -> dict:
+    """``message_payload`` from plain column values (the chat's delivery reads no models)."""
+    from django.urls import reverse
+
+    if kind == MessageKind.EVENT and event:
+        body = event_text(event, body)
     return {
-        "id": message.pk,
-        "seq": message.seq,
-        "conversation": message.conversation.reference,
-        "author_role": message.author_role,
-        "author_name": message.author.get_short_name() if message.author else "",
-        "kind": message.kind,
-        "event": message.event,
+        "id": id,
+        "seq": seq,
+        "conversation": reference,
+        "author_role": author_role,
+        "author_name": author_name,
+        "kind": kind,
+        "event": event,
         "body": body,
-        "client_id": message.client_id,
-        "created_at": message.created_at.isoformat(),
+        "client_id": client_id,
+        "created_at": created_at.isoformat(),
         # Images are shown inline; any other file only ever as a download.
         "attachments": [
             {"id": a.pk, "name": a.original_name, "content_type": a.content_type,
@@ -107,32 +120,56 @@ def message_post(
     if not body and not allow_empty:
         raise ValidationError(_("Write a message first."), code="empty")
     client_id = (client_id or "")[:64]
+    now = timezone.now()
+    first_response = author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
+    emails = first_response and conversation.channel in (Channel.EMAIL, Channel.WEB)
+    values = {"conv": conversation.pk, "author": getattr(author, "pk", None),
+              "role": author_role, "kind": kind, "body": body, "client_id": client_id,
+              "now": now, "event": event, "first": first_response}
+    single = connection.vendor == "postgresql" and not emails
+    # The single statement needs no transaction of its own (it commits alone, and the
+    # broadcast is sent after that); inside a caller's transaction it gets a savepoint.
+    atomic = (transaction.atomic() if connection.in_atomic_block or not single
+              else contextlib.nullcontext())
     try:
-        with transaction.atomic():
-            conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        with atomic:
+            if single:
+                # One statement: the row lock, the sequence number and the message. It is
+                # atomic on its own, so a reused client id (the unique constraint below) undoes
+                # the sequence increment too (docs/performance.md, "Live chat").
+                row = _sql_one(_POST_SQL_PG, values)
+                if row is None:
+                    raise Conversation.DoesNotExist
+                message_id, seq, first_response_at = row
+            else:
+                # The row lock and the sequence number in one statement, then the insert.
+                row = _sql_one(_BUMP_SQL, values)
+                if row is None:
+                    raise Conversation.DoesNotExist
+                seq, first_response_at = row
+                message_id = None
             # A client id already used by this author is caught by the unique constraint on
-            # (conversation, author, client_id) below, not looked up first: resends are rare
-            # and every message would pay the lookup (docs/performance.md, "Live chat").
-            now = timezone.now()
-            conv.last_seq += 1
-            fields = ["last_seq", "updated_at"]
-            if (author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
-                    and conv.first_response_at is None):
-                conv.first_response_at = now
-                fields.append("first_response_at")
-            conv.save(update_fields=fields)
-            message = Message.objects.create(
-                conversation=conv, seq=conv.last_seq, author=author, author_role=author_role,
-                kind=kind, body=body, client_id=client_id, created_at=now, event=event,
+            # (conversation, author, client_id), not looked up first: resends are rare and
+            # every message would pay the lookup (docs/performance.md, "Live chat").
+            conversation.last_seq = seq
+            conversation.updated_at = now
+            conversation.first_response_at = first_response_at
+            message = Message(
+                id=message_id, conversation=conversation, seq=seq, author=author,
+                author_role=author_role, kind=kind, body=body, client_id=client_id,
+                created_at=now, event=event,
             )
-            message.conversation = conv
-            if (author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
-                    and conv.channel in (Channel.EMAIL, Channel.WEB)):
+            if message_id is None:
+                message.save(force_insert=True)
+            else:
+                message._state.adding = False
+                message._state.db = connection.alias
+            if emails:
                 # The reply's email is written in this transaction (helpdesk.email.outbox).
                 from helpdesk.email.outbound import email_reply_enqueue
 
                 email_reply_enqueue(message=message)
-            realtime.conversation_event(conv.pk, "message", seq=message.seq, id=message.pk,
+            realtime.conversation_event(conversation.pk, "message", seq=seq, id=message.pk,
                                         internal=kind == MessageKind.NOTE)
             return Posted(message, True)
     except IntegrityError:
@@ -145,6 +182,28 @@ def message_post(
             if existing is not None:
                 return Posted(existing, False)
         raise
+
+
+_BUMP_SQL = """UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
+    first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
+                             ELSE first_response_at END
+    WHERE id = %(conv)s RETURNING last_seq, first_response_at"""
+_POST_SQL_PG = """WITH c AS (
+    UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
+    first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
+                             ELSE first_response_at END
+    WHERE id = %(conv)s RETURNING last_seq, first_response_at)
+INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
+                              client_id, event, created_at, read_at)
+SELECT %(conv)s, c.last_seq, CAST(%(author)s AS bigint), %(role)s, %(kind)s, %(body)s,
+       %(client_id)s, %(event)s, %(now)s, NULL FROM c
+RETURNING id, seq, (SELECT first_response_at FROM c)"""
+
+
+def _sql_one(sql: str, params: dict):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def published_article_id(value) -> int | None:

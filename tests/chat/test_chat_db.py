@@ -77,3 +77,67 @@ def test_agents_are_left_to_their_own_check():
     agent = make_agent()
     (result,) = chat_db.tick_many(items=[(_ident(agent), {})])
     assert result is None
+
+
+# --- the delivery statement, compiled once per thread and shape (chat_db._delivery_rows) ------
+
+def _fresh_rows(ident, conv, cursor):
+    return list(chat_db._delivery_queryset(ident.user, ident.as_agent, conv.pk, cursor))
+
+
+def test_the_compiled_delivery_statement_answers_as_the_orm_for_every_kind_of_user(manager):
+    from helpdesk.models import Team
+
+    team = Team.objects.create(name="Returns")
+    member, outsider = make_agent(full_name="Team Member"), make_agent(full_name="Other Agent")
+    team.members.add(member)
+    first, second = CustomerFactory.create_batch(2)
+    chats = [_chat(first), _chat(second)]
+    chats[1].team = team
+    chats[1].save(update_fields=["team"])
+    for n, conv in enumerate(chats):
+        chat_message_send(conversation=conv, user=conv.customer, as_agent=False,
+                          body=f"message {n}", client_id=f"c{n}")
+        note_add(conversation=conv, agent=member, body="a note", client_id=f"n{n}")
+    idents = [_ident(u) for u in (first, second, member, outsider, manager)]
+    for ident in idents:  # each kind of user twice: the second call runs the cached statement
+        for conv in chats:
+            for cursor in (0, 1):
+                assert chat_db._delivery_rows(ident, conv.pk, cursor) == _fresh_rows(
+                    ident, conv, cursor)
+    # What the statement decides, spelled out: a customer gets their own chat without notes,
+    # nothing of another's; an agent outside the chat's team nothing of it; a manager all.
+    kinds = lambda ident, conv: [r[8] for r in chat_db._delivery_rows(ident, conv.pk, 0)]  # noqa: E731
+    assert kinds(idents[0], chats[0]) == ["message", "message"]
+    assert kinds(idents[0], chats[1]) == []
+    assert kinds(idents[3], chats[1]) == []
+    assert kinds(idents[2], chats[1]) == ["message", "message", "note"]
+    assert kinds(idents[4], chats[0]) == ["message", "message", "note"]
+
+
+def test_delivery_frames_match_the_message_payload(customer):
+    from helpdesk.models import Message
+    from helpdesk.services.conversations import message_payload
+
+    conv = _chat(customer)
+    chat_message_send(conversation=conv, user=customer, as_agent=False, body="Any news?",
+                      client_id="c1")
+    frames, cursor, allowed = chat_db.deliver(ident=_ident(customer), conversation_id=conv.pk,
+                                              cursor=0)
+    expected = [{"type": "message", **message_payload(m)}
+                for m in Message.objects.filter(conversation=conv).order_by("seq")]
+    assert (frames, cursor, allowed) == (expected, 2, True)
+
+
+def test_a_resent_client_id_neither_posts_nor_uses_a_sequence_number(customer):
+    conv = _chat(customer)
+    sent = chat_message_send(conversation=conv, user=customer, as_agent=False, body="One",
+                             client_id="c1")
+    again = chat_message_send(conversation=conv, user=customer, as_agent=False, body="One",
+                              client_id="c1")
+    after = chat_message_send(conversation=conv, user=customer, as_agent=False, body="Two",
+                              client_id="c2")
+    conv.refresh_from_db()
+    assert (sent.created, again.created) == (True, False)
+    assert (again.message.pk, again.message.seq) == (sent.message.pk, sent.message.seq)
+    assert (sent.message.seq, after.message.seq, conv.last_seq) == (2, 3, 3)
