@@ -515,7 +515,9 @@ def transcript_send(*, conversation: Conversation) -> bool:
             "site_url": settings.SITE_URL,
         })
     try:
-        EmailMessage(subject=subject, body=body, to=[customer.email]).send()
+        # X-Helpdesk-Kind: the outbox's label for it (the outbox backend removes the header).
+        EmailMessage(subject=subject, body=body, to=[customer.email],
+                     headers={"X-Helpdesk-Kind": "transcript"}).send()
     except Exception:
         cache.delete(mark)
         raise

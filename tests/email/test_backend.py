@@ -87,6 +87,7 @@ def test_a_return_status_change_is_an_outbox_row_delivered_by_the_send_task(
     sends = run_step(approved, django_capture_on_commit_callbacks)  # return_status_email
     row = OutboundEmail.objects.get()
     assert row.status == OutboundStatus.PENDING and request.reference in row.subject
+    assert row.kind == OutboundKind.RETURN_STATUS
     assert mail.outbox == []
     deliver_all(sends, django_capture_on_commit_callbacks)
     row.refresh_from_db()
@@ -94,6 +95,22 @@ def test_a_return_status_change_is_an_outbox_row_delivered_by_the_send_task(
     (message,) = mail.outbox
     assert message.to == [customer.email] and "Pack it well" in message.body
     assert message.extra_headers["Message-ID"] == row.message_id
+    assert "X-Helpdesk-Kind" not in message.extra_headers
+
+
+def test_a_chat_transcript_is_an_outbox_row_of_its_own_kind(django_capture_on_commit_callbacks):
+    from helpdesk.models import Channel
+    from helpdesk.services.conversations import conversation_open, transcript_send
+
+    customer = CustomerFactory(email="nina@example.com")
+    chat = conversation_open(customer=customer, channel=Channel.CHAT, topic="orders",
+                             description="Where is my parcel?")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert transcript_send(conversation=chat) is True
+    row = OutboundEmail.objects.get()
+    assert (row.kind, row.status) == (OutboundKind.TRANSCRIPT, OutboundStatus.SENT)
+    (message,) = mail.outbox
+    assert chat.reference in message.subject and "X-Helpdesk-Kind" not in message.extra_headers
 
 
 def test_a_rolled_back_change_writes_no_outbox_row(django_capture_on_commit_callbacks):
