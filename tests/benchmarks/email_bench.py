@@ -14,10 +14,16 @@ their surveys scheduled (``surveys_schedule``). The SMTP server is aiosmtpd in i
    sent by this one process over one SMTP connection with Django's SMTP backend: no database,
    no broker, no Celery.
 2. Outbox: ``--workers`` Celery prefork processes (``celery -A helpdesk worker``) on Redis and
-   PostgreSQL. The clock starts when this process begins ``surveys_run`` (the beat task: each
-   survey is rendered, its outbox row written and its ``email_send`` task published after
-   commit), and stops when the SMTP server has accepted the last message. Every row must end
-   ``sent`` and no Message-ID may arrive twice.
+   PostgreSQL. The clock starts when this process begins ``surveys_run(fan_out=True)`` (what
+   the beat task does: publish one ``surveys_step_batch`` task per SURVEY_BATCH_SIZE due
+   surveys; each batch renders its surveys, writes their outbox rows in one transaction and
+   publishes ``email_send_batch`` tasks after commit, which claim and send EMAIL_SEND_BATCH
+   rows over one SMTP connection), and stops when the SMTP server has accepted the last
+   message. Every row must end ``sent`` and no Message-ID may arrive twice.
+
+Also printed: when the last outbox row was written ("surveys stepped"), and the CPU seconds
+of each part (this process and the sink for the baseline; the workers after start-up, the
+sink and the PostgreSQL backends for the outbox), which do not depend on the machine's load.
 
 Target: 10,000 end to end in at most 60 s (``--quick``: 1,000 emails, same target pro rata).
 Prints a Markdown table with the load average; exit 1 when the target is missed.
@@ -75,6 +81,29 @@ def environment(smtp_port: int) -> dict[str, str]:
 
 
 # --- processes ---------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int, tree: bool = True) -> float:
+    """User + system CPU seconds of a live process (and its children) from /proc: the figure
+    that does not depend on how busy the other engineers keep the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / tick
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split() if tree else []
+    except (OSError, IndexError):
+        return 0.0
+    return total + sum(cpu_seconds(int(child)) for child in children)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of the PostgreSQL backends now connected to the bench database."""
+    import psycopg
+
+    with psycopg.connect(postgres_server(), autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])]
+    return sum(cpu_seconds(pid, tree=False) for pid in pids)
 
 
 class Sink:
@@ -213,12 +242,15 @@ def baseline(count: int, env: dict[str, str]) -> dict:
         connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
                                     host="127.0.0.1", port=sink.port, use_tls=False,
                                     username="", password="", timeout=10)
+        cpu_before = time.process_time()
         with connection:
             sent = connection.send_messages(messages)
         finished = sink.done_at(600)
+        cpu = {"sender": time.process_time() - cpu_before,
+               "sink": cpu_seconds(sink.process.pid)}
         return {"name": "baseline: 1 process, 1 SMTP connection, no Celery", "sent": sent,
                 "seconds": (finished or time.time()) - started, "enqueue": None,
-                "duplicates": sink.duplicates}
+                "duplicates": sink.duplicates, "cpu": cpu}
     finally:
         sink.stop()
 
@@ -239,6 +271,7 @@ def through_celery(count: int, workers: int, log: Path) -> dict:
     try:
         app.conf.task_always_eager = False
         wait_workers_ready()
+        idle_cpu = cpu_seconds(process.pid)  # start-up (imports, Django set-up) left out
         started = time.time()
         steps = surveys_run(fan_out=True)  # what the beat's task does
         enqueued = time.time()
@@ -254,11 +287,14 @@ def through_celery(count: int, workers: int, log: Path) -> dict:
                         .order_by())
         sent = statuses.get(OutboundStatus.SENT, 0)
         last_row = OutboundEmail.objects.aggregate(at=Max("created_at"))["at"]
+        cpu = {"workers": cpu_seconds(process.pid) - idle_cpu, "sink": cpu_seconds(sink.process.pid),
+               "postgres": postgres_cpu_seconds()}
         db.close()
         return {"name": f"outbox: {workers} Celery prefork processes on Redis + PostgreSQL",
                 "sent": sent, "seconds": (finished or time.time()) - started,
                 "enqueue": enqueued - started, "duplicates": sink.duplicates,
                 "stepped": last_row.timestamp() - started if last_row else None,
+                "cpu": cpu,
                 "complete": finished is not None,
                 "all_sent": statuses.get(OutboundStatus.SENT, 0) == count,
                 "statuses": statuses}
@@ -314,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
         stepped = f"{r['stepped']:.1f}" if r.get("stepped") is not None else "-"
         print(f"| {r['name']} | {r['sent']:,} | {r['seconds']:.1f} | "
               f"{r['sent'] / r['seconds']:.0f} | {enqueue} | {stepped} | {r['duplicates']} |")
+    print()
+    for r in rows:
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in r["cpu"].items())
+        print(f"CPU seconds, {r['name'].split(':')[0]}: {parts} "
+              f"(total {sum(r['cpu'].values()):.1f})")
     celery = rows[-1]
     ok = celery["complete"] and celery["all_sent"] and celery["duplicates"] == 0
     print(f"\noutbox rows by status: {celery['statuses']}")
