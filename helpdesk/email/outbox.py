@@ -44,34 +44,17 @@ def message_id_new() -> str:
     return make_msgid(domain=settings.HELPDESK_REPLY_DOMAIN)
 
 
-def outbox_enqueue(
-    *,
-    kind: str,
-    to: list[tuple[str, str]] | list[str],
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    from_email: str = "",
-    reply_to: str = "",
-    headers: dict[str, str] | None = None,
-    conversation=None,
-    message=None,
-    dedupe_key: str = "",
-    message_id: str = "",
-) -> OutboundEmail:
+def outbox_enqueue(**fields) -> OutboundEmail:
     """Write an email to the outbox; it is sent after the surrounding transaction commits.
 
-    ``to`` holds ``(email, name)`` pairs or ready ``"Name <email>"`` strings (already formatted
-    by ``address_format``). A second call with the same ``dedupe_key`` returns the first row.
-    Raises ValueError for an invalid recipient address.
+    Takes ``outbox_row``'s keywords. ``to`` holds ``(email, name)`` pairs or ready
+    ``"Name <email>"`` strings (already formatted by ``address_format``). A second call with the
+    same ``dedupe_key`` returns the first row. Raises ValueError for an invalid recipient address.
     """
     from helpdesk import tasks
 
-    row = outbox_row(kind=kind, to=to, subject=subject, body_text=body_text,
-                     body_html=body_html, from_email=from_email, reply_to=reply_to,
-                     headers=headers, conversation=conversation, message=message,
-                     dedupe_key=dedupe_key, message_id=message_id)
-    if dedupe_key:
+    row = outbox_row(**fields)
+    if row.dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=row.dedupe_key).first()
         if existing is not None:
             return existing
@@ -102,7 +85,7 @@ def outbox_row(
     message_id: str = "",
     now=None,
 ) -> OutboundEmail:
-    """An unsaved outbox row, checked and cleaned as ``outbox_enqueue`` describes (for
+    """An unsaved outbox row, checked and cleaned (for ``outbox_enqueue`` and
     ``outbox_enqueue_many``). Raises ValueError for an invalid recipient or header."""
     recipients = [address_format(*r) if isinstance(r, tuple) else _checked(r) for r in to]
     if not recipients:
