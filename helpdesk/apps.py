@@ -24,3 +24,9 @@ class HelpdeskConfig(AppConfig):
                           dispatch_uid="helpdesk_chat_user_saved")
         m2m_changed.connect(signals.on_groups_changed, sender=user_model.groups.through,
                             dispatch_uid="helpdesk_chat_groups_changed")
+        from helpdesk.models import Team
+
+        m2m_changed.connect(signals.on_team_members_clearing, sender=Team.members.through,
+                            dispatch_uid="helpdesk_chat_team_members_clearing")
+        m2m_changed.connect(signals.on_team_members_changed, sender=Team.members.through,
+                            dispatch_uid="helpdesk_chat_team_members_changed")

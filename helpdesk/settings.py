@@ -337,6 +337,9 @@ CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 102
 # Threads (each with its own database connection) that run the chat sockets' database work
 # in one server process (docs/performance.md, "Live chat").
 CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
+# On PostgreSQL a text message from a joined socket is posted by the event loop in one
+# statement (helpdesk.consumers.chat_fast); off: every message takes the general path.
+CHAT_FAST_PATH = env.bool("CHAT_FAST_PATH", default=True)
 CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
 # Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
 CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {

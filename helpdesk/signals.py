@@ -31,3 +31,23 @@ def on_groups_changed(sender, instance, action, reverse=False, pk_set=None, **kw
     else:
         for user_id in pk_set or []:
             realtime.user_recheck(user_id)
+
+
+def on_team_members_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    """An agent joined or left a team: the conversations they may see changed, so their sockets
+    re-check the ones they joined (live delivery trusts a joined conversation until then)."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:  # user.teams.add(...): the instance is the user
+        realtime.user_recheck(instance.pk)
+    elif action == "post_clear":  # team.members.clear(): pk_set is not given
+        for user_id in getattr(instance, "_members_before_clear", ()):
+            realtime.user_recheck(user_id)
+    else:
+        for user_id in pk_set or []:
+            realtime.user_recheck(user_id)
+
+
+def on_team_members_clearing(sender, instance, action, reverse=False, **kwargs):
+    if action == "pre_clear" and not reverse:
+        instance._members_before_clear = list(instance.members.values_list("pk", flat=True))

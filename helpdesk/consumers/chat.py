@@ -46,8 +46,9 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from helpdesk import realtime
-from helpdesk.consumers import chat_db
+from helpdesk.consumers import chat_db, chat_fast
 from helpdesk.consumers.chat_db import FrameError
+from helpdesk.models import Status
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +110,10 @@ def db_threads_close() -> None:
 
     Each thread holds a persistent connection (CONN_MAX_AGE); a test database cannot be
     dropped while one is open. One task per thread, held at a barrier so each lands on a
-    different thread, closes them.
+    different thread, closes them. The fast path's connections (``chat_fast``) are closed too.
     """
     global _executor
+    chat_fast.close_all()
     with _executor_lock:
         pool, _executor = _executor, None
     if pool is None:
@@ -247,6 +249,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.tasks: set[asyncio.Task] = set()
         self.counted = False
         self.closed = False
+        self.fast = chat_fast.enabled()
         await self.accept()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -387,11 +390,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_send(self, frame):
         ref = frame.get("conversation")
         conv_id = self.by_ref.get(ref) if isinstance(ref, str) else None
+        rate_checked = False
+        if conv_id is not None and self.fast:
+            done, rate_checked = await self._send_fast(conv_id, ref, frame)
+            if done:
+                return
         cursor = self.joined[conv_id]["cursor"] if conv_id in self.joined else None
         frames, ack, cursor, conv_id = await _db(chat_db.send)(
             ident=self.ident, reference=ref, body=frame.get("body"),
             client_id=frame.get("client_id"), internal=frame.get("internal", False),
-            cursor=cursor,
+            cursor=cursor, rate_checked=rate_checked,
         )
         if conv_id in self.joined and cursor is not None:
             self.joined[conv_id]["cursor"] = cursor
@@ -401,6 +409,45 @@ class ChatConsumer(AsyncWebsocketConsumer):
         for f in frames:
             await self.send_json(f)
         await self.send_json(ack)
+
+    async def _send_fast(self, conv_id: int, ref: str, frame: dict) -> tuple[bool, bool]:
+        """``chat_fast``: (answered, rate limit already counted). Not answered: the general
+        path answers (and gives every unusual case its own error or acknowledgement)."""
+        body, client_id = frame.get("body"), frame.get("client_id")
+        internal = frame.get("internal", False)
+        if (not isinstance(body, str) or not isinstance(client_id, str)
+                or not 1 <= len(client_id) <= 64 or not isinstance(internal, bool)
+                or (internal and not self.ident.as_agent)):
+            return False, False
+        limited = await chat_fast.rate_limited(self.ident.user.pk)
+        if limited is None:
+            return False, False
+        if limited:
+            raise FrameError("rate_limited", client_id=client_id, conversation=ref)
+        posted = await chat_fast.post(ident=self.ident, conversation_id=conv_id, reference=ref,
+                                      body=body, client_id=client_id, internal=internal)
+        if posted is None:
+            return False, True
+        event = {"type": "conversation.message", "conversation": conv_id, "seq": posted.seq,
+                 "id": posted.id, "internal": internal}
+        if not internal:
+            event["frame"] = posted.frame
+        await realtime.asend(realtime.conversation_group(conv_id), event)
+        self.typing_sent.pop(conv_id, None)
+        joined = self.joined.get(conv_id)
+        if joined is not None and posted.seq == joined["cursor"] + 1:
+            joined["cursor"] = posted.seq
+            await self.send_json(posted.frame)
+        elif joined is not None and posted.seq > joined["cursor"]:
+            await self._deliver(conv_id)  # others wrote in between: the gap, in order
+        await self.send_json({"type": "ack", "conversation": ref, "client_id": client_id,
+                              "id": posted.id, "seq": posted.seq})
+        if not internal and (
+                (self.ident.as_agent and posted.status == Status.WAITING
+                 and posted.assignee_id is None)
+                or (not self.ident.as_agent and posted.status == Status.PENDING)):
+            await _db(chat_db.after_post)(ident=self.ident, conversation_id=conv_id)
+        return True, True
 
     async def on_typing(self, frame):
         ref = frame.get("conversation")
@@ -432,20 +479,35 @@ class ChatConsumer(AsyncWebsocketConsumer):
             joined = self.joined.get(event.get("conversation"))
             if joined is None or self.ident is None:
                 return
-            if event.get("seq", 0) <= joined["cursor"]:
+            seq = event.get("seq", 0)
+            if seq <= joined["cursor"]:
                 return  # already delivered (replay, our own send, or a duplicate hint)
-            if event.get("internal") and not self.ident.as_agent:
+            hidden = event.get("internal") and not self.ident.as_agent
+            if seq == joined["cursor"] + 1 and not joined.get("verify"):
+                # The next message, committed (events are sent after the commit), in a
+                # conversation this socket may still see (a change of access marks it
+                # "verify" first): no database read needed.
+                if hidden:
+                    joined["cursor"] = seq  # a note: nothing for a customer
+                    return
+                if event.get("frame") is not None:
+                    joined["cursor"] = seq
+                    await self.send_json(event["frame"])
+                    return
+            if hidden:
                 return  # nothing for a customer; the cursor moves past it on the next delivery
             await self._deliver(event["conversation"])
 
     async def _deliver(self, conv_id: int) -> None:
         joined = self.joined[conv_id]
+        verify = joined.get("verify")
         frames, cursor, allowed = await _db(chat_db.deliver)(
             ident=self.ident, conversation_id=conv_id, cursor=joined["cursor"])
         if not allowed:
             await self._lost(conv_id)
             return
         joined["cursor"] = cursor
+        _verified(joined, verify)
         for f in frames:
             await self.send_json(f)
 
@@ -475,6 +537,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def conversation_state(self, event):
         conv_id = event.get("conversation")
         if conv_id in self.joined:
+            # Its assignee or team may have changed: deliveries read (and re-authorize) from the
+            # database until the state below confirms the socket may still see it.
+            joined = self.joined[conv_id]
+            joined["verify"] = joined.get("verify", 0) + 1
             self._debounce(f"state:{conv_id}", self._send_state, conv_id)
 
     async def queue_changed(self, event):
@@ -516,10 +582,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         async with self.lock:
             if conv_id not in self.joined:
                 return
+            verify = self.joined[conv_id].get("verify")
             frame = await _db(chat_db.state)(ident=self.ident, conversation_id=conv_id)
             if frame is None:
                 await self._lost(conv_id)
                 return
+            _verified(self.joined[conv_id], verify)
             await self.send_json(frame)
 
     async def _send_inbox(self) -> None:
@@ -565,6 +633,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             for f in result.frames:
                 await self.send_json(f)
             await self.send_json({"type": "heartbeat", "conversations": result.latest})
+
+
+def _verified(joined: dict, verify) -> None:
+    """Access was confirmed by a read that began when ``joined["verify"]`` was ``verify``: clear
+    it unless another change of access arrived since (that one still needs its own check)."""
+    if joined.get("verify") == verify:
+        joined.pop("verify", None)
 
 
 def _str(value) -> str | None:

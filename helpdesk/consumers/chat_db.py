@@ -231,52 +231,82 @@ def _delivery_queryset(user, as_agent: bool, conversation_id: int, cursor: int):
     )
 
 
-# Stand-ins for the three inputs of the delivery statement while it is compiled once (in the
-# range of every integer column and positive, so no lookup on an unsigned column drops them).
+# Stand-ins for the inputs of a statement while it is compiled once (in the range of every
+# integer column and positive, so no lookup on an unsigned column drops them).
 _MARKS = {2_000_000_011: "conversation", 2_000_000_013: "cursor", 2_000_000_017: "user"}
 _statements = threading.local()
+
+
+def shape_key(ident: Identity) -> tuple:
+    """What ``visible_conversations`` and ``messages_visible_to`` branch on: agent or customer,
+    and the user's active, staff and role flags. Statements are compiled once per shape."""
+    user = ident.user
+    key = (ident.as_agent, user.is_active, user.is_staff)
+    if user.is_staff:
+        key += (user.is_manager, user.is_agent)
+    return key
+
+
+@dataclass
+class Marked:
+    """An ORM statement compiled once with stand-in values, whose parameter positions are
+    filled per call (``bind``); ``sql`` is None when the user may see nothing at all."""
+    sql: str | None
+    slots: list
+    template: list
+    compiler: object
+
+    def bind(self, **values) -> tuple[str, list] | None:
+        if self.sql is None:
+            return None
+        return self.sql, [values[slot] if slot else p
+                          for slot, p in zip(self.slots, self.template, strict=True)]
+
+
+def compile_marked(build, ident: Identity, alias: str, required=("conversation",)) -> Marked:
+    """Compile ``build(stand_in_user, marks)`` (a queryset) for users of ``ident``'s shape.
+
+    ``marks`` maps "conversation", "cursor" and "user" to stand-in integers; the statement is
+    compiled for a copy of the user with the stand-in id, and the stand-ins' positions among
+    the parameters become the slots ``bind`` fills.
+    """
+    marks = {v: k for k, v in _MARKS.items()}
+    stand_in = copy.copy(ident.user)
+    stand_in.pk = marks["user"]
+    compiler = build(stand_in, marks).query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # the user may see nothing at all
+        return Marked(None, [], [], compiler)
+    slots = [_MARKS.get(p) if isinstance(p, int) else None for p in params]
+    if not set(required) <= set(slots):
+        raise RuntimeError("compiled chat statement: a parameter was not found")
+    return Marked(sql, slots, list(params), compiler)
 
 
 def _delivery_rows(ident: Identity, conversation_id: int, cursor: int) -> list[tuple]:
     """The rows of ``_delivery_queryset``, its SQL compiled once per thread and shape.
 
     Compiling the ORM statement cost about a quarter of the chat's CPU per message. Its shape
-    depends only on what ``visible_conversations`` and ``messages_visible_to`` branch on (the
-    user's active, staff and role flags, and agent or customer); the values (conversation,
-    cursor, user) are parameters. The statement is compiled for a copy of the user with a
-    stand-in id and stand-in values, whose positions in the parameters are then filled per
-    call; Django's converters still run on the rows. tests/chat/test_chat_db.py checks the
-    result against a freshly compiled statement for each kind of user.
+    depends only on ``shape_key``; the values (conversation, cursor, user) are parameters.
+    Django's converters still run on the rows. tests/chat/test_chat_db.py checks the result
+    against a freshly compiled statement for each kind of user.
     """
-    user = ident.user
-    key = (connection.alias, ident.as_agent, user.is_active, user.is_staff)
-    if user.is_staff:
-        key += (user.is_manager, user.is_agent)
+    key = (connection.alias, *shape_key(ident))
     cache = _statements.__dict__.setdefault("delivery", {})
     entry = cache.get(key)
     if entry is None:
-        marks = {v: k for k, v in _MARKS.items()}
-        stand_in = copy.copy(user)
-        stand_in.pk = marks["user"]
-        compiler = _delivery_queryset(stand_in, ident.as_agent, marks["conversation"],
-                                      marks["cursor"]).query.get_compiler(using=connection.alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:  # the user may see nothing at all
-            sql, params = None, ()
-        slots = [_MARKS.get(p) if isinstance(p, int) else None for p in params]
-        if sql is not None and not {"conversation", "cursor"} <= set(slots):
-            raise RuntimeError("chat delivery statement: a parameter was not found")
-        entry = cache[key] = (sql, slots, list(params), compiler)
-    sql, slots, template, compiler = entry
-    if sql is None:
+        entry = cache[key] = compile_marked(
+            lambda user, m: _delivery_queryset(user, ident.as_agent, m["conversation"],
+                                               m["cursor"]),
+            ident, connection.alias, required=("conversation", "cursor"))
+    bound = entry.bind(conversation=conversation_id, cursor=cursor, user=ident.user.pk)
+    if bound is None:
         return []
-    values = {"conversation": conversation_id, "cursor": cursor, "user": user.pk}
-    params = [values[slot] if slot else p for slot, p in zip(slots, template, strict=True)]
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(*bound)
         rows = cur.fetchall()
-    return list(compiler.results_iter([rows], tuple_expected=True))
+    return list(entry.compiler.results_iter([rows], tuple_expected=True))
 
 
 def deliver(*, ident: Identity, conversation_id: int, cursor: int) -> tuple[list[dict], int, bool]:
@@ -318,13 +348,14 @@ def _rate_limited(user_id: int) -> bool:
         return False
 
 
-def send(*, ident: Identity, reference, body, client_id, internal: bool,
-         cursor: int | None) -> tuple[list[dict], dict, int | None, int]:
+def send(*, ident: Identity, reference, body, client_id, internal: bool, cursor: int | None,
+         rate_checked: bool = False) -> tuple[list[dict], dict, int | None, int]:
     """Post a message; return (message frames up to it, ack, new cursor, conversation id).
 
     The ack is built after ``message_post`` returned, i.e. after the commit. When the socket
     has joined the conversation (``cursor`` not None) the frames fill the gap up to the new
-    message so the sender sees the conversation in order.
+    message so the sender sees the conversation in order. ``rate_checked``: ``chat_fast``
+    already counted this frame against the rate limit.
     """
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
         raise FrameError("invalid_field", field="client_id")
@@ -334,7 +365,7 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
         raise FrameError("forbidden", client_id=client_id)
     with translation.override(ident.language):
         conv = _access(ident, reference)
-        if _rate_limited(ident.user.pk):
+        if not rate_checked and _rate_limited(ident.user.pk):
             raise FrameError("rate_limited", client_id=client_id, conversation=conv.reference)
         try:
             posted = conv_services.chat_message_send(
@@ -362,6 +393,15 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
             ]
             cursor = upto
         return frames, ack, cursor, conv.pk
+
+
+def after_post(*, ident: Identity, conversation_id: int) -> None:
+    """``chat_message_followup`` for a message ``chat_fast`` posted (it read the status in its
+    statement; this reads the conversation again under the services' own rules)."""
+    conv = _fresh(ident, conversation_id)
+    if conv is not None:
+        conv_services.chat_message_followup(conversation=conv, user=ident.user,
+                                            as_agent=ident.as_agent)
 
 
 def read(*, ident: Identity, reference, seq) -> None:

@@ -320,13 +320,19 @@ def chat_message_send(
         allow_empty=allow_empty,
     )
     if posted.created and not internal:
-        if as_agent and conversation.status == Status.WAITING and conversation.assignee_id is None:
-            from helpdesk.services.assignment import conversation_assign
-
-            conversation_assign(conversation=conversation, agent=user)
-        elif not as_agent and conversation.status == Status.PENDING:
-            _status_set(conversation, Status.OPEN)
+        chat_message_followup(conversation=conversation, user=user, as_agent=as_agent)
     return posted
+
+
+def chat_message_followup(*, conversation: Conversation, user, as_agent: bool) -> None:
+    """What a new chat message changes besides itself: an agent's answer takes an unassigned
+    waiting chat; a customer's answer reopens a chat that was waiting for them."""
+    if as_agent and conversation.status == Status.WAITING and conversation.assignee_id is None:
+        from helpdesk.services.assignment import conversation_assign
+
+        conversation_assign(conversation=conversation, agent=user)
+    elif not as_agent and conversation.status == Status.PENDING:
+        _status_set(conversation, Status.OPEN)
 
 
 def conversation_reopen(*, conversation: Conversation, by) -> Conversation:

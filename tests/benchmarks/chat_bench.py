@@ -30,6 +30,7 @@ import argparse
 import json
 import math
 import os
+import pathlib
 import resource
 import shlex
 import statistics
@@ -287,7 +288,8 @@ def start_loadgens(mode: str, server: Server, plans: list[list[dict]], extra: li
         path.write_text(json.dumps(plan))
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "tests.benchmarks.chat_loadgen", "--mode", mode,
-             "--url", server.ws_url, "--origin", server.origin, "--plan", str(path), *extra],
+             "--url", server.ws_url, "--origin", server.origin, "--plan", str(path),
+             "--out", str(path.with_suffix(".out.json")), *extra],
             cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True))
     return procs
@@ -306,11 +308,12 @@ def wait_ready(procs: list[subprocess.Popen]) -> int:
 def collect(procs: list[subprocess.Popen], timeout: float) -> list[dict]:
     results = []
     for p in procs:
-        out, _ = p.communicate(timeout=timeout)
-        lines = [ln for ln in out.strip().splitlines() if ln.startswith("{")]
-        if p.returncode != 0 or not lines:
+        p.communicate(timeout=timeout)
+        out = pathlib.Path(p.args[p.args.index("--out") + 1])
+        if p.returncode != 0 or not out.exists():
             raise RuntimeError(f"load generator failed with {p.returncode}")
-        results.append(json.loads(lines[-1]))
+        results.append(json.loads(out.read_text()))
+        out.unlink()
     return results
 
 

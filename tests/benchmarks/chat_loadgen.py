@@ -204,6 +204,7 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--origin", required=True)
     parser.add_argument("--plan", required=True, help="JSON file: the sockets to open")
+    parser.add_argument("--out", required=True, help="JSON file: the result")
     parser.add_argument("--rate-per-pair", type=float, default=1.0)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--drain", type=float, default=3.0)
@@ -222,7 +223,8 @@ def main() -> None:
         result = uvloop.run(coro)
     if "connect_errors" in result:
         result["connect_errors"] = sorted(set(result["connect_errors"]))[:5]
-    print(json.dumps(result), flush=True)
+    with open(args.out, "w") as fh:  # not stdout: a result past the pipe's 64 KB was cut
+        json.dump(result, fh)
 
 
 if __name__ == "__main__":

@@ -395,3 +395,33 @@ def test_unknown_customer_user_without_profile_still_only_sees_own(chat):
         assert (await s.recv())["code"] == "not_found"
         await s.close()
     run(go)
+
+
+def test_an_agent_removed_from_the_team_loses_its_conversations_at_once(customer, chat):
+    from helpdesk.models import Conversation, Status, Team
+    from tests.chat.conftest import make_agent
+
+    agent = make_agent(full_name="Team Agent")
+    team = Team.objects.create(name="Orders")
+    team.members.add(agent)
+    Conversation.objects.filter(pk=chat.pk).update(team=team, status=Status.OPEN, assignee=None)
+    ckey, akey = session_key_for(customer), session_key_for(agent)
+
+    async def go():
+        c = await Socket(ckey).open()
+        a = await Socket(akey).open()
+        for s in (c, a):
+            await s.send(type="join", conversation=chat.reference, last_seq=0)
+            await s.recv_until("joined")
+        await sync_to_async(team.members.remove)(agent)
+        frames = await a.recv_until("error", timeout=5)  # the recheck, not the heartbeat
+        assert frames[-1]["code"] == "not_found"
+        await c.send(type="send", conversation=chat.reference, client_id="c1", body="private")
+        await c.recv_until("ack")
+        frames = []
+        while not await a.nothing(timeout=1):
+            frames.append(await a.recv())
+        assert "private" not in [m["body"] for m in messages(frames)]
+        await a.close()
+        await c.close()
+    run(go)

@@ -1,0 +1,288 @@
+"""The chat's hot path on PostgreSQL: a text message from a socket that joined its conversation.
+
+Everything else (the embedded SQLite default, attachments, a resend, a closed chat, a reply that
+emails, any error) goes the general way (``chat_db.send`` through ``message_post``), which
+is also what this path falls back to whenever its one statement does not return a row.
+
+Why a second path (docs/performance.md, "Live chat", fourth pass): through the general path a
+message cost about 3.5 ms of server CPU, more than half of it in handing the work to a database
+thread and back (asgiref's hop, Django's cursor wrappers and client-side parameter quoting,
+``close_old_connections`` twice) and in three Redis round trips of the rate limiter, all under
+the GIL the event loop needs too. Here the event loop itself runs:
+
+1. the rate limit: one pipelined ``INCR`` + ``EXPIRE NX`` on the cache's Redis (the same key
+   and fixed window as ``chat_db._rate_limited``, so both paths count together);
+2. one statement on an asynchronous psycopg connection of a small per-loop pool: the
+   visibility check (``access.visible_conversations``, compiled by the ORM once per kind of
+   user), the row lock and the sequence number (``UPDATE ... RETURNING``) and the insert, in one
+   implicit transaction, committed before it returns (so the acknowledgement still follows the
+   commit, and a reused client id undoes the increment);
+3. the broadcast, carrying the message's frame, so receivers in the conversation send it without
+   reading the database (``ChatConsumer.conversation_message``).
+
+Conversations whose state a message changes (an agent answering an unassigned waiting chat, a
+customer answering a "waiting for customer" one) get that change through the services
+afterwards, as ``chat_message_send`` does after ``message_post``.
+"""
+
+import asyncio
+import logging
+import threading
+import weakref
+from collections import deque
+from dataclasses import dataclass
+
+import psycopg
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import connections
+from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from helpdesk.access import visible_conversations
+from helpdesk.consumers.chat_db import Identity, compile_marked, shape_key
+from helpdesk.models import AuthorRole, Channel, MessageKind
+from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, message_frame
+
+logger = logging.getLogger(__name__)
+
+POOL_SIZE = 4  # connections per event loop (a statement holds one for about a commit)
+
+_POST_SQL = """WITH u AS (
+    UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
+        first_response_at = CASE WHEN %s AND c.first_response_at IS NULL THEN %s
+                                 ELSE c.first_response_at END
+    WHERE c.id = %s AND c.id IN ({visible})
+      AND (%s OR NOT (c.status = ANY(%s)))
+      AND NOT (%s AND c.channel = ANY(%s))
+    RETURNING c.last_seq, c.status, c.assignee_id)
+INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
+                              client_id, event, created_at, read_at)
+SELECT %s, u.last_seq, %s, %s, %s, %s, %s, '', %s, NULL FROM u
+RETURNING id, seq, (SELECT status FROM u), (SELECT assignee_id FROM u)"""
+
+
+@dataclass(frozen=True)
+class Posted:
+    id: int
+    seq: int
+    status: str
+    assignee_id: int | None
+    frame: dict
+
+
+def enabled(alias: str = "default") -> bool:
+    return settings.CHAT_FAST_PATH and connections[alias].vendor == "postgresql"
+
+
+# --- the connection pool ----------------------------------------------------------------------
+
+class _Pool:
+    """A few ``AsyncConnection``s (autocommit) for one event loop.
+
+    Hand-written rather than psycopg_pool because it must be closable from any thread after its
+    loop is gone (a test database cannot be dropped while a connection is open; ``close_all``)
+    and needs none of that pool's background workers. A connection that failed is discarded.
+    """
+
+    def __init__(self, params: dict, size: int):
+        self.params = params
+        self.size = size
+        self.idle: deque = deque()
+        self.opened = 0
+        self.waiters: deque[asyncio.Future] = deque()
+        self.all: weakref.WeakSet = weakref.WeakSet()
+
+    async def get(self) -> psycopg.AsyncConnection:
+        while True:
+            if self.idle:
+                return self.idle.pop()
+            if self.opened < self.size:
+                self.opened += 1
+                try:
+                    conn = await psycopg.AsyncConnection.connect(autocommit=True, **self.params)
+                except BaseException:
+                    self.opened -= 1
+                    raise
+                self.all.add(conn)
+                return conn
+            waiter = asyncio.get_running_loop().create_future()
+            self.waiters.append(waiter)
+            await waiter
+
+    def put(self, conn, ok: bool) -> None:
+        if ok and not conn.closed:
+            self.idle.append(conn)
+        else:
+            self.opened -= 1
+            _finish(conn)
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
+
+    def close(self) -> None:
+        for conn in list(self.all):
+            _finish(conn)
+        self.idle.clear()
+        self.opened = 0
+
+
+def _finish(conn) -> None:
+    try:
+        conn.pgconn.finish()  # synchronous: works without the connection's event loop
+    except Exception:  # noqa: S110 - closing a connection that is already gone
+        pass
+
+
+_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool]" = weakref.WeakKeyDictionary()
+_all_pools: "weakref.WeakSet[_Pool]" = weakref.WeakSet()
+_lock = threading.Lock()
+
+
+def _params(alias: str) -> dict:
+    params = connections[alias].get_connection_params()
+    params.pop("context", None)         # Django's adapters: plain psycopg types suffice here
+    params.pop("cursor_factory", None)  # server-side binding, prepared after a few uses
+    params.pop("server_side_binding", None)
+    options = settings.DATABASES[alias].get("OPTIONS", {})
+    params["prepare_threshold"] = options.get("prepare_threshold", 5)
+    return params
+
+
+def _pool() -> _Pool:
+    loop = asyncio.get_running_loop()
+    pool = _pools.get(loop)
+    if pool is None:
+        pool = _pools[loop] = _Pool(_params("default"), POOL_SIZE)
+        with _lock:
+            _all_pools.add(pool)
+    return pool
+
+
+def close_all() -> None:
+    """Close every pool's connections (tests, before the test database is dropped)."""
+    with _lock:
+        pools = list(_all_pools)
+    for pool in pools:
+        pool.close()
+    _pools.clear()
+
+
+# --- the rate limit ---------------------------------------------------------------------------
+
+_redis: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, object]" = weakref.WeakKeyDictionary()
+
+
+def _redis_client():
+    """An asyncio client on the cache's Redis for this loop, or None if the cache is not Redis."""
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    loop = asyncio.get_running_loop()
+    client = _redis.get(loop)
+    if client is None:
+        from redis import asyncio as aioredis
+
+        client = _redis[loop] = aioredis.Redis.from_url(
+            backend._servers[0], socket_connect_timeout=2, socket_timeout=3)
+    return client
+
+
+_INCR_SCRIPT = """local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n"""
+
+
+async def rate_limited(user_id: int) -> bool | None:
+    """True when ``user_id`` sent more than ``CHAT_RATE_LIMIT`` messages in the window; None
+    when the cache is not Redis (the caller asks ``chat_db._rate_limited`` instead).
+
+    One ``EVALSHA`` (increment, and start the window on the first message): the same key and
+    fixed window as ``chat_db._rate_limited``, so both paths count together.
+    """
+    client = _redis_client()
+    if client is None:
+        return None
+    key = cache.make_and_validate_key(f"chat:rate:{user_id}")
+    script = _scripts.get(client)
+    if script is None:
+        script = _scripts[client] = client.register_script(_INCR_SCRIPT)
+    for attempt in (1, 2):
+        try:
+            count = await script(keys=[key], args=[settings.CHAT_RATE_WINDOW_SECONDS])
+            return count > settings.CHAT_RATE_LIMIT
+        except RedisConnectionError:
+            if attempt == 2:  # the first use of a connection to a restarted Redis fails once
+                raise
+    raise AssertionError("unreachable")
+
+
+_scripts: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
+
+
+# --- the statement ----------------------------------------------------------------------------
+
+_visible: dict[tuple, tuple] = {}
+
+
+def _visible_sql(ident: Identity, conversation_id: int) -> tuple[str, list] | None:
+    """``visible_conversations(user).filter(pk=conversation).values("pk")`` as SQL and its
+    parameters for this user and conversation; None when the user may see nothing."""
+    key = ("default", *shape_key(ident))
+    entry = _visible.get(key)
+    if entry is None:
+        entry = _visible[key] = compile_marked(
+            lambda user, m: visible_conversations(user=user).filter(pk=m["conversation"])
+            .order_by().values("pk"), ident, "default")
+    return entry.bind(conversation=conversation_id, user=ident.user.pk)
+
+
+async def post(*, ident: Identity, conversation_id: int, reference: str, body: str,
+               client_id: str, internal: bool) -> Posted | None:
+    """Post a text message in one statement; None when the general path must answer (nothing
+    visible, a closed chat, a reply that emails, an empty or too long body, a reused client id,
+    a database error: the general path gives each its own error or acknowledgement)."""
+    body = body.strip()
+    if not body or len(body) > MAX_BODY_LENGTH:
+        return None
+    bound = _visible_sql(ident, conversation_id)
+    if bound is None:
+        return None
+    visible_sql, visible_params = bound
+    as_agent = ident.as_agent
+    kind = MessageKind.NOTE if internal else MessageKind.MESSAGE
+    first = as_agent and not internal
+    now = timezone.now()
+    role = AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER
+    params = [now, first, now, conversation_id, *visible_params,
+              internal, [str(s) for s in CLOSED_STATUSES],
+              first, [str(Channel.EMAIL), str(Channel.WEB)],
+              conversation_id, ident.user.pk, str(role), str(kind), body, client_id, now]
+    pool = _pool()
+    conn = await pool.get()
+    ok = False
+    try:
+        cur = await conn.execute(_POST_SQL.format(visible=visible_sql), params)
+        row = await cur.fetchone()
+        ok = True
+    except psycopg.errors.UniqueViolation:
+        ok = True  # a resend: the statement rolled back; the general path finds the first one
+        return None
+    except psycopg.Error:
+        logger.warning("chat fast path: statement failed; the general path answers",
+                       exc_info=True)
+        return None
+    finally:
+        pool.put(conn, ok)
+    if row is None:
+        return None
+    message_id, seq, status, assignee_id = row
+    frame = {"type": "message", **message_frame(
+        id=message_id, seq=seq, reference=reference, author_role=str(role),
+        author_name=ident.user.get_short_name(), kind=str(kind), event="", body=body,
+        client_id=client_id, created_at=now, attachments=[])}
+    return Posted(message_id, seq, status, assignee_id, frame)
