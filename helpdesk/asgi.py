@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Every websocket route passes the origin check (``AllowedHostsOriginValidator``) and session
-authentication (``AuthMiddlewareStack``) before a consumer sees it. Lifespan events start the
+Every websocket route passes the origin check (``AllowedHostsOriginValidator``) and its route's
+session authentication (``helpdesk.routing``) before a consumer sees it. Lifespan events start the
 in-process scheduler on the embedded default (see ``helpdesk.inprocess_beat``).
 """
 
@@ -12,7 +12,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
@@ -22,9 +21,7 @@ from helpdesk.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
         "lifespan": lifespan,
     }
 )

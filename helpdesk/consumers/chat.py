@@ -251,13 +251,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.closed = False
         self.fast = chat_fast.enabled()
         await self.accept()
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        session_key = self.scope.get("session_key")  # consumers.session.SessionKeyMiddleware
+        if not session_key:
             await self.close(code=chat_db.CLOSE_UNAUTHENTICATED)
             return
-        session = self.scope.get("session")
-        ident, code = await _db(chat_db.connection_open)(
-            user=user, session_key=getattr(session, "session_key", None))
+        ident, code = await _db(chat_db.connection_open)(session_key=session_key)
         if ident is None:
             await self.close(code=code)
             return

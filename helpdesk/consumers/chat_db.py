@@ -60,11 +60,12 @@ def _connections_key(user_id: int) -> str:
     return f"chat:connections:{user_id}"
 
 
-def session_user(session_key: str | None, user_id: int):
-    """The user of ``session_key`` if it is still a valid session of ``user_id``, else None.
+def session_user(session_key: str | None, user_id: int | None = None):
+    """The user of ``session_key`` if it is a valid session (of ``user_id`` when given),
+    else None.
 
-    Reads the session afresh (the one in the socket's scope is a stale copy) and lets
-    ``django.contrib.auth.get_user`` verify the password hash and ``is_active``.
+    Reads the session afresh and lets ``django.contrib.auth.get_user`` verify the password
+    hash and ``is_active``.
     """
     if not session_key:
         return None
@@ -72,7 +73,7 @@ def session_user(session_key: str | None, user_id: int):
     request = HttpRequest()
     request.session = engine.SessionStore(session_key)
     user = auth.get_user(request)
-    if not user.is_authenticated or user.pk != user_id:
+    if not user.is_authenticated or (user_id is not None and user.pk != user_id):
         return None
     if user.is_staff:
         _remember_roles(user)
@@ -98,9 +99,9 @@ def role_close_code(user, as_agent: bool) -> int | None:
     return CLOSE_FORBIDDEN if as_agent else None
 
 
-def connection_open(*, user, session_key: str | None) -> tuple[Identity | None, int | None]:
-    """Validate a new socket and count it against the per-user cap."""
-    fresh = session_user(session_key, user.pk)
+def connection_open(*, session_key: str | None) -> tuple[Identity | None, int | None]:
+    """Authenticate a new socket by its session and count it against the per-user cap."""
+    fresh = session_user(session_key)
     if fresh is None:
         return None, CLOSE_UNAUTHENTICATED
     as_agent = bool(fresh.is_staff)
