@@ -47,6 +47,7 @@ from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, me
 logger = logging.getLogger(__name__)
 
 POOL_SIZE = 4  # connections per event loop (a statement holds one for about a commit)
+REDIS_POOL_SIZE = 16  # rate-limit connections per event loop
 
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
@@ -187,8 +188,12 @@ def _redis_client():
     if client is None:
         from redis import asyncio as aioredis
 
-        client = _redis[loop] = aioredis.Redis.from_url(
-            backend._servers[0], socket_connect_timeout=2, socket_timeout=3)
+        # A bounded pool that waits for a free connection: redis-py 8's default pool raises
+        # MaxConnectionsError past 100 commands in flight (a backlog of sends at 1,000 msg/s).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            backend._servers[0], max_connections=REDIS_POOL_SIZE, timeout=5,
+            socket_connect_timeout=2, socket_timeout=3)
+        client = _redis[loop] = aioredis.Redis(connection_pool=pool)
     return client
 
 
