@@ -147,8 +147,7 @@ def _params(alias: str) -> dict:
     params.pop("context", None)         # Django's adapters: plain psycopg types suffice here
     params.pop("cursor_factory", None)  # server-side binding, prepared after a few uses
     params.pop("server_side_binding", None)
-    options = settings.DATABASES[alias].get("OPTIONS", {})
-    params["prepare_threshold"] = options.get("prepare_threshold", 5)
+    # prepare_threshold stays Django's (DATABASE_PREPARED_STATEMENTS): None never prepares.
     return params
 
 
