@@ -352,6 +352,9 @@ def run_chat(rate: float, chats: list[dict], args, tag: str) -> dict:
     procs = start_loadgens("pairs", server, pair_plans, extra, tmp)
     try:
         ready = wait_ready(procs)
+        # Let the server finish what the joins set off (queue and inbox updates to every
+        # socket, debounced) so the row measures the steady state, not the connection storm.
+        time.sleep(args.settle)
         pids = server.pids()
         profiler = _profile(pids[-1], args, f"chat-{rate:.0f}")
         cpu0 = cpu_seconds(pids)
@@ -537,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rates", default="200,1000", help="messages per second, all pairs")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--variants", default="bare,channels,chat")
+    parser.add_argument("--settle", type=float, default=3.0,
+                        help="seconds between all sockets joined and the first message")
     parser.add_argument("--idle", type=int, default=10000, help="idle sockets (0: skip)")
     parser.add_argument("--idle-window", type=float, default=50.0,
                         help="seconds of idle CPU measurement (2 heartbeats by default)")
