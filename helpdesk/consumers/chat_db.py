@@ -489,15 +489,20 @@ def _model_backends() -> set[str]:
 
 
 def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | None]:
-    """The periodic check of many customer sockets in a few queries (not a few per socket).
+    """The periodic check of many sockets in a few queries (not a few per socket).
 
     For each (identity, cursors) it returns ``Quiet`` when the socket's session is still that
     user's with the same password hash (what ``auth.get_user`` verifies), the user is active,
-    every joined conversation is still theirs and nothing was committed past a cursor; the
-    caller then only sends the heartbeat. Anything else, and every agent, gets None: the
-    caller runs that socket's own ``tick`` (which delivers, closes, reports lost access, or
-    lets ``auth.get_user`` flush a stale session), so the outcome is the same as before.
+    a staff user still holds the agent or manager role, every joined conversation is still
+    visible to them (``access.visible_in_memory``, the rule of ``visible_conversations``) and
+    nothing was committed past a cursor; the caller then only sends the heartbeat. Anything
+    else gets None: the caller runs that socket's own ``tick`` (which delivers, closes,
+    reports lost access, or lets ``auth.get_user`` flush a stale session), so the outcome is
+    the same as checking each socket on its own. Agents' presence is recorded for the quiet
+    ones in one statement.
     """
+    from collections import defaultdict
+
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -509,13 +514,13 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
     from django.utils import timezone
     from django.utils.crypto import constant_time_compare
 
-    from helpdesk.models import Message, MessageKind
+    from helpdesk.access import visible_in_memory
+    from helpdesk.models import AgentPresence, Message, MessageKind, Team
 
     results: list[Quiet | None] = [None] * len(items)
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         return results
-    todo = [(n, ident, cursors) for n, (ident, cursors) in enumerate(items)
-            if not ident.as_agent and ident.session_key]
+    todo = [(n, ident, cursors) for n, (ident, cursors) in enumerate(items) if ident.session_key]
     if not todo:
         return results
     engine = import_module(settings.SESSION_ENGINE)
@@ -525,20 +530,31 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
             session_key__in={ident.session_key for _, ident, _ in todo},
             expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     }
-    users = get_user_model()._default_manager.in_bulk({ident.user.pk for _, ident, _ in todo})
+    user_model = get_user_model()
+    users = user_model._default_manager.in_bulk({ident.user.pk for _, ident, _ in todo})
+    staff = {pk for pk, u in users.items() if u.is_staff}
+    roles: dict[int, set] = defaultdict(set)
+    teams: dict[int, set] = defaultdict(set)
+    if staff:
+        for user_id, name in user_model.groups.through.objects.filter(
+                user_id__in=staff).values_list("user_id", "group__name"):
+            roles[user_id].add(name)
+        for user_id, team_id in Team.members.through.objects.filter(
+                user_id__in=staff).values_list("user_id", "team_id"):
+            teams[user_id].add(team_id)
     conv_ids = {cid for _, _, cursors in todo for cid in cursors}
     latest_public = (Message.objects.filter(conversation=OuterRef("pk"))
                      .exclude(kind=MessageKind.NOTE).order_by("-seq").values("seq")[:1])
     convs = {
-        pk: (customer_id, reference, last_seq, latest or 0)
-        for pk, customer_id, reference, last_seq, latest in Conversation.objects.filter(
-            pk__in=conv_ids).annotate(latest=Subquery(latest_public)).values_list(
-            "pk", "customer_id", "reference", "last_seq", "latest")
+        row[0]: row for row in Conversation.objects.filter(pk__in=conv_ids).annotate(
+            latest=Subquery(latest_public)).values_list(
+            "pk", "customer_id", "assignee_id", "team_id", "reference", "last_seq", "latest")
     } if conv_ids else {}
     backends = _model_backends()
+    seen_agents: list[int] = []
     for n, ident, cursors in todo:
         data, user = sessions.get(ident.session_key), users.get(ident.user.pk)
-        if data is None or user is None or user.is_staff:
+        if data is None or user is None or bool(user.is_staff) != ident.as_agent:
             continue
         backend = data.get(BACKEND_SESSION_KEY)
         if (backend not in backends or str(data.get(SESSION_KEY)) != str(user.pk)
@@ -548,14 +564,29 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
         if not session_hash or not constant_time_compare(session_hash,
                                                          user.get_session_auth_hash()):
             continue
+        if user.is_staff:
+            user.has_role = roles[user.pk].__contains__  # as _remember_roles does
+            if role_close_code(user, ident.as_agent):
+                continue
         latest = {}
         for cid, cursor in cursors.items():
             conv = convs.get(cid)
-            if conv is None or conv[0] != user.pk or conv[2] > cursor:
+            if conv is None or conv[5] > cursor or not visible_in_memory(
+                    user=user, customer_id=conv[1], assignee_id=conv[2], team_id=conv[3],
+                    team_ids=teams[user.pk]):
                 break
-            latest[conv[1]] = conv[3]
+            latest[conv[4]] = conv[5] if ident.as_agent else (conv[6] or 0)
         else:
             ident.user = user
             _touch_counter(ident)
+            if ident.as_agent:
+                seen_agents.append(user.pk)
             results[n] = Quiet(user, latest)
+    if seen_agents:
+        now = timezone.now()
+        present = set(AgentPresence.objects.filter(user_id__in=seen_agents)
+                      .values_list("user_id", flat=True))
+        AgentPresence.objects.filter(user_id__in=present).update(last_seen_at=now)
+        for user_id in set(seen_agents) - present:
+            agent_seen(agent_id=user_id, now=now)
     return results

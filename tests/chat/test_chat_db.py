@@ -1,4 +1,4 @@
-"""The batched periodic check of customer sockets (``helpdesk.consumers.chat_db.tick_many``).
+"""The batched periodic check of chat sockets (``helpdesk.consumers.chat_db.tick_many``).
 
 The consumer tests prove what a client sees (heartbeats, repairs, closes); these prove what
 the batch decides on its own: it answers "quiet" only when the per-socket check would have
@@ -73,10 +73,46 @@ def test_a_changed_password_or_a_foreign_conversation_is_never_quiet():
     assert chat_db.tick(ident=ident, cursors={conv.pk: conv.last_seq}).close_code == 4401
 
 
-def test_agents_are_left_to_their_own_check():
-    agent = make_agent()
-    (result,) = chat_db.tick_many(items=[(_ident(agent), {})])
-    assert result is None
+def test_quiet_agents_are_checked_in_the_batch_with_notes_in_their_latest_seq(
+        django_assert_num_queries):
+    from django.utils import timezone
+
+    from helpdesk.models import AgentPresence
+
+    customer, agent = CustomerFactory(), make_agent()
+    conv = _chat(customer)
+    note_add(conversation=conv, agent=agent, body="carrier asked", client_id="n1")
+    conv.refresh_from_db()
+    ident = _ident(agent)
+    AgentPresence.objects.filter(user=agent).update(last_seen_at=timezone.now()
+                                                    - timezone.timedelta(minutes=5))
+    # sessions, users, roles, teams, conversations, presence (read, update)
+    with django_assert_num_queries(7):
+        (result,) = chat_db.tick_many(items=[(ident, {conv.pk: conv.last_seq})])
+    assert result.latest == {conv.reference: conv.last_seq}  # agents see the note
+    assert ident.user.is_agent  # roles answered from the batch
+    seen = AgentPresence.objects.get(user=agent).last_seen_at
+    assert timezone.now() - seen < timezone.timedelta(seconds=30)
+
+
+def test_an_agent_who_lost_the_role_or_the_conversation_is_left_to_their_own_check():
+    from django.contrib.auth.models import Group
+
+    from accounts.choices import Role
+    from helpdesk.models import Conversation, Team
+
+    customer, agent, other = CustomerFactory(), make_agent(), make_agent(full_name="Other")
+    conv = _chat(customer)
+    team = Team.objects.create(name="Returns")
+    Conversation.objects.filter(pk=conv.pk).update(team=team, assignee=other)
+    conv.refresh_from_db()
+    (result,) = chat_db.tick_many(items=[(_ident(agent), {conv.pk: conv.last_seq})])
+    assert result is None  # no longer visible: the own check reports it lost
+    ident = _ident(agent)
+    agent.groups.remove(Group.objects.get(name=Role.AGENT))
+    (result,) = chat_db.tick_many(items=[(ident, {})])
+    assert result is None  # the own check closes it with 4403
+    assert chat_db.tick(ident=ident, cursors={}).close_code == 4403
 
 
 # --- the delivery statement, compiled once per thread and shape (chat_db._delivery_rows) ------
