@@ -26,11 +26,11 @@ seed: migrate
 run: seed
 	$(PY) manage.py show_demo_logins
 	$(VENV)/bin/uvicorn helpdesk.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-per-message-deflate false --lifespan on
+		--ws websockets-sansio --ws-per-message-deflate false --lifespan on
 
 serve: install
 	$(VENV)/bin/uvicorn helpdesk.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-per-message-deflate false --lifespan on
+		--ws websockets-sansio --ws-per-message-deflate false --lifespan on
 
 lint: install
 	$(VENV)/bin/ruff check .

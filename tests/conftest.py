@@ -88,7 +88,8 @@ class AsgiServer:
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws-per-message-deflate", "false", "--lifespan", "on",
+             "--port", str(self.port), "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+             "--lifespan", "on",
              "--log-level", "warning"],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )

@@ -50,7 +50,7 @@ REDIS_CHAT = os.environ.get("BENCH_CHAT_REDIS_URL", "redis://127.0.0.1:6379/10")
 REDIS_RELAY = os.environ.get("BENCH_RELAY_REDIS_URL", "redis://127.0.0.1:6379/11")
 SECRET = "chat-benchmark-only-" + "k" * 40  # noqa: S105 - a throwaway database's sessions
 SOCKETS_PER_IDLE_CUSTOMER = 5  # below CHAT_MAX_CONNECTIONS_PER_USER (8)
-DEFAULT_SERVER_ARGS = "--ws websockets --ws-per-message-deflate false"
+DEFAULT_SERVER_ARGS = "--ws websockets-sansio --ws-per-message-deflate false"
 LOG_DIR = os.environ.get("BENCH_LOG_DIR", "")  # keep each server's log there
 
 
