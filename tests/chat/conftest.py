@@ -84,6 +84,15 @@ class Socket:
         await self.comm.disconnect()
 
 
+async def open_joined(reference: str, *session_keys: str) -> list["Socket"]:
+    """One socket per session key, each joined to ``reference`` (its replay not read)."""
+    sockets = [await Socket(key).open() for key in session_keys]
+    for s in sockets:
+        await s.send(type="join", conversation=reference, last_seq=0)
+        await s.recv_until("joined")
+    return sockets
+
+
 def messages(frames):
     return [f for f in frames if f["type"] == "message"]
 
@@ -139,5 +148,5 @@ def chat(customer):
                              description="My parcel is late", client_id="pre-1")
 
 
-__all__ = ["Role", "Socket", "headers_for", "make_agent", "messages", "run",
+__all__ = ["Role", "Socket", "headers_for", "make_agent", "messages", "open_joined", "run",
            "session_key_for"]

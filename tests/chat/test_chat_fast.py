@@ -13,7 +13,7 @@ from helpdesk.consumers import chat_db, chat_fast
 from helpdesk.models import Channel, Conversation, Message, Status, Team
 from helpdesk.services.assignment import conversation_transfer
 from helpdesk.services.conversations import conversation_open, message_payload
-from tests.chat.conftest import Socket, make_agent, messages, run, session_key_for
+from tests.chat.conftest import make_agent, messages, open_joined, run, session_key_for
 from tests.factories import CustomerFactory, ManagerFactory
 
 pytestmark = [
@@ -101,11 +101,7 @@ def test_an_agent_who_lost_the_conversation_gets_no_more_live_messages(customer)
     ckey, akey = session_key_for(customer), session_key_for(agent)
 
     async def go():
-        c = await Socket(ckey).open()
-        a = await Socket(akey).open()
-        for s in (c, a):
-            await s.send(type="join", conversation=conv.reference, last_seq=0)
-            await s.recv_until("joined")
+        c, a = await open_joined(conv.reference, ckey, akey)
         await c.send(type="send", conversation=conv.reference, client_id="c1", body="one")
         await a.recv_until("message", body="one")
         from asgiref.sync import sync_to_async

@@ -14,7 +14,7 @@ from accounts.choices import Role
 from helpdesk import realtime
 from helpdesk.models import Message, MessageKind
 from helpdesk.services.conversations import message_post, note_add
-from tests.chat.conftest import Socket, messages, run, session_key_for
+from tests.chat.conftest import Socket, messages, open_joined, run, session_key_for
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -408,11 +408,7 @@ def test_an_agent_removed_from_the_team_loses_its_conversations_at_once(customer
     ckey, akey = session_key_for(customer), session_key_for(agent)
 
     async def go():
-        c = await Socket(ckey).open()
-        a = await Socket(akey).open()
-        for s in (c, a):
-            await s.send(type="join", conversation=chat.reference, last_seq=0)
-            await s.recv_until("joined")
+        c, a = await open_joined(chat.reference, ckey, akey)
         await sync_to_async(team.members.remove)(agent)
         frames = await a.recv_until("error", timeout=5)  # the recheck, not the heartbeat
         assert frames[-1]["code"] == "not_found"
