@@ -1,0 +1,186 @@
+"""The chat sockets' shared machinery in one server process: the pool of database threads
+that runs their hops (``_db``) and the one timer that runs their periodic checks
+(``Heartbeats``). Why each exists: the docstring of ``helpdesk.consumers.chat``."""
+
+import asyncio
+import logging
+import random
+import threading
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import SyncToAsync
+from channels.db import DatabaseSyncToAsync
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from helpdesk.consumers import chat_db, chat_fast
+
+logger = logging.getLogger(__name__)
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=settings.CHAT_DB_THREADS,
+                                           thread_name_prefix="chat-db")
+        return _executor
+
+
+HEALTH_CHECK_INTERVAL = 5.0  # seconds between CONN_HEALTH_CHECKS probes of a chat thread's connection
+
+
+class _ChatDatabaseSyncToAsync(DatabaseSyncToAsync):
+    """Channels' hop, with the connection health check (``CONN_HEALTH_CHECKS``: a ``SELECT 1``
+    round trip before the first query of every hop) done at most every
+    ``HEALTH_CHECK_INTERVAL`` seconds per connection, not once per frame.
+
+    Everything else of ``close_old_connections`` still runs around every hop: a connection
+    past ``CONN_MAX_AGE``, in the wrong autocommit state, or with an error in a previous hop is
+    checked or closed as before. A connection the server dropped within the interval fails
+    one hop (``server_error``: the client resends with the same client id) and is replaced on
+    the next (docs/performance.md, "Live chat").
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        now = time.monotonic()
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and not conn.health_check_done:
+                if now - getattr(conn, "chat_checked_at", 0.0) < HEALTH_CHECK_INTERVAL:
+                    conn.health_check_done = True
+                else:
+                    conn.chat_checked_at = now  # this hop's first query runs the check
+        try:
+            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)
+        finally:
+            close_old_connections()
+
+
+def _db(fn):
+    """``fn`` as a coroutine run on the chat's database threads (see helpdesk.consumers.chat)."""
+    return _ChatDatabaseSyncToAsync(fn, thread_sensitive=False, executor=_pool())
+
+
+def db_threads_close() -> None:
+    """Close every chat database thread's connection and stop the pool (tests, shutdown).
+
+    Each thread holds a persistent connection (CONN_MAX_AGE); a test database cannot be
+    dropped while one is open. One task per thread, held at a barrier so each lands on a
+    different thread, closes them. The fast path's connections (``chat_fast``) are closed too.
+    """
+    global _executor
+    chat_fast.close_all()
+    with _executor_lock:
+        pool, _executor = _executor, None
+    if pool is None:
+        return
+    size = pool._max_workers
+    barrier = threading.Barrier(size)
+
+    def close():
+        connections.close_all()
+        try:
+            barrier.wait(timeout=10)
+        except threading.BrokenBarrierError:
+            pass
+
+    for future in [pool.submit(close) for _ in range(size)]:
+        future.result()
+    pool.shutdown(wait=True)
+
+
+class Heartbeats:
+    """One timer for the periodic check of every chat socket of an event loop.
+
+    Sockets sit in one-second slots of a timing wheel; each is due once per
+    ``CHAT_HEARTBEAT_SECONDS`` (with jitter, so a reconnect storm does not stay in step).
+    The timer task exists only while sockets are registered.
+    """
+
+    BATCH = 500
+
+    def __init__(self):
+        self.slots: dict[int, set] = {}
+        self.slot_of: dict[object, int] = {}
+        self.task: asyncio.Task | None = None
+
+    @staticmethod
+    def _step() -> float:
+        return min(1.0, float(settings.CHAT_HEARTBEAT_SECONDS) / 5)
+
+    def add(self, consumer) -> None:
+        interval = float(settings.CHAT_HEARTBEAT_SECONDS)
+        due = time.monotonic() + interval * random.uniform(0.8, 1.0)  # noqa: S311
+        slot = int(due / self._step())
+        self.slots.setdefault(slot, set()).add(consumer)
+        self.slot_of[consumer] = slot
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def discard(self, consumer) -> None:
+        slot = self.slot_of.pop(consumer, None)
+        if slot is not None:
+            members = self.slots.get(slot)
+            if members is not None:
+                members.discard(consumer)
+                if not members:
+                    del self.slots[slot]
+
+    async def _run(self) -> None:
+        try:
+            while self.slot_of:
+                step = self._step()
+                await asyncio.sleep(step - time.monotonic() % step)
+                now = int(time.monotonic() / step)
+                due: list = []
+                for slot in [k for k in self.slots if k <= now]:
+                    for consumer in self.slots.pop(slot):
+                        self.slot_of.pop(consumer, None)
+                        due.append(consumer)
+                for start in range(0, len(due), self.BATCH):
+                    await self._check(due[start:start + self.BATCH])
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("chat heartbeat timer failed")
+        finally:
+            self.task = None
+            if self.slot_of:  # a failure above: keep the remaining sockets checked
+                self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _check(self, consumers: list) -> None:
+        live = [c for c in consumers if c.ident is not None and not c.closed]
+        for c in live:
+            self.add(c)  # next round first: a failing check must not drop a socket
+        items = [(c.ident, {cid: j["cursor"] for cid, j in c.joined.items()}) for c in live]
+        try:
+            results = await _db(chat_db.tick_many)(items=items)
+        except Exception:
+            logger.exception("chat batched check failed")
+            results = [None] * len(live)
+        for c, result in zip(live, results, strict=True):
+            if c.closed:
+                continue
+            if result is None:
+                c.spawn(c._tick())
+            else:
+                c.spawn(c.send_json({"type": "heartbeat", "conversations": result.latest}))
+
+
+_heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeats]" = (
+    weakref.WeakKeyDictionary())
+
+
+def heartbeats() -> Heartbeats:
+    """The timer of the running event loop (tests run one loop per test)."""
+    loop = asyncio.get_running_loop()
+    hub = _heartbeats.get(loop)
+    if hub is None:
+        hub = _heartbeats[loop] = Heartbeats()
+    return hub
