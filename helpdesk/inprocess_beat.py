@@ -90,6 +90,11 @@ async def lifespan(scope, receive, send):
                     logger.error("refusing to start: %s", refusal)
                 await send({"type": "lifespan.startup.failed", "message": " ".join(refusals)})
                 return
+            from helpdesk import gc_tuning
+            from helpdesk.consumers import chat_fast
+
+            gc_tuning.apply()
+            chat_fast.warm()
             await asyncio.to_thread(start)
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":

@@ -144,6 +144,8 @@ class Message(models.Model):
                                     condition=~models.Q(client_id=""),
                                     name="message_client_id_unique"),
         ]
+        # The chat's rate limit counts each user's recent messages (chat_db.rate_limited).
+        indexes = [models.Index(fields=["author", "created_at"], name="message_author_recent")]
 
     def __str__(self):
         return f"{self.conversation_id}#{self.seq}"

@@ -1,7 +1,9 @@
 """Group names and broadcasting. The only module that knows how real-time events are routed.
 
 Group names are derived here from server-side ids, never taken from a client. Events are sent
-after the transaction commits, so nobody hears of a change that rolled back. The channel layer
+after the transaction commits, so nobody hears of a change that rolled back. Each event carries
+the ``group`` it was sent to (the chat's per-process hub, ``helpdesk.consumers.hub``, delivers by
+it; chat sockets publish through that hub). The channel layer
 is only a hint: clients repair missed events from the database (docs/protocol.md).
 """
 
@@ -34,7 +36,8 @@ def _send(group: str, event: dict) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        # The group travels with the event: each process's chat hub finds its members by it.
+        async_to_sync(layer.group_send)(group, {**event, "group": group})
     except Exception:
         # A lost hint is repaired by the clients' replay; never fail the caller for it.
         logger.warning("broadcast to %s failed", group, exc_info=True)
@@ -65,17 +68,6 @@ def conversation_event(conversation_id: int, kind: str, **data) -> None:
 def send_now(group: str, event: dict) -> None:
     """Send ``event`` immediately (for ephemeral events that change no data: typing)."""
     _send(group, event)
-
-
-async def asend(group: str, event: dict) -> None:
-    """``send_now`` for async callers (consumers)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        await layer.group_send(group, event)
-    except Exception:
-        logger.warning("broadcast to %s failed", group, exc_info=True)
 
 
 def inbox_changed() -> None:

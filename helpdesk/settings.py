@@ -159,7 +159,10 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One channel per process carries every chat event (helpdesk.consumers.hub): room for
+    # bursts, and group memberships that last as long as the process.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 10_000, "group_expiry": 10 * 365 * 86400}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery --------------------------------------------------------------------------------
@@ -340,6 +343,9 @@ CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
 # On PostgreSQL a text message from a joined socket is posted by the event loop in one
 # statement (helpdesk.consumers.chat_fast); off: every message takes the general path.
 CHAT_FAST_PATH = env.bool("CHAT_FAST_PATH", default=True)
+# The garbage collector's thresholds in server processes, set at start-up after freezing what
+# start-up created (helpdesk.gc_tuning); empty: Python's defaults (700, 10, 10).
+GC_THRESHOLDS = [int(n) for n in env.list("GC_THRESHOLDS", default=["50000", "20", "100"]) if n]
 CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
 # Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
 CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {

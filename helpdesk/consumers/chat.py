@@ -9,181 +9,249 @@ Design, for correctness first and then cost:
   not above the cursor), a dropped one is repaired by the next hint or the periodic tick.
 - Joining adds the socket to the group first, then replays from the database: an event sent
   in between is queued and later skipped by the cursor.
-- Channel-layer events are hints carrying ids; what is shown is loaded from the database and
-  filtered by ``selectors.messages_visible_to`` (customers never get internal notes).
-- Database work goes through ``chat_db``: one hop per frame or event, run on a pool of
-  ``CHAT_DB_THREADS`` threads (each with its own database connection), not on the single
-  thread that ``database_sync_to_async`` shares with all of a process's sockets: a chat
-  commits every message, and one thread serialises those commits (each waits for the disk),
-  which capped a process at a few dozen messages a second (docs/performance.md, "Live
-  chat"). A socket still runs one hop at a time (``self.lock``), so its own frames keep their
+- The socket is a plain ASGI application routed by Channels (origin check, URL router), not a
+  Channels consumer with its own channel on the layer: events reach it from its process's hub
+  (``helpdesk.consumers.hub``), one channel-layer channel per process, by a method call
+  (``on_event``). What can be sent at once is sent at once (the next message of a joined
+  conversation, whose frame travels with the event; typing; read receipts); anything that needs
+  the database is queued on the socket and handled in order by one task at a time. Output goes
+  through ``_out``, which never waits for a slow client: a send that cannot complete at once
+  finishes in a task and later frames queue behind it, so one client that stops reading cannot
+  stall the hub (docs/performance.md, "Live chat", fifth pass, for the measurements behind this).
+- Database work goes through ``chat_db`` on a pool of ``CHAT_DB_THREADS`` threads
+  (``chat_runtime._db``), except a text message from a joined socket on PostgreSQL, which
+  ``chat_fast`` posts from the event loop in one statement. A socket runs one frame or queued
+  event at a time (``self.lock``), so its cursors stay consistent and its frames keep their
   order; between sockets the database decides, as it does between processes.
-  ``dispatch`` is overridden so Channels' per-message ``aclose_old_connections`` (a
-  second hop for every frame) is not paid: each hop already closes stale connections before
-  and after it runs (``DatabaseSyncToAsync.thread_handler``).
-- A lock serialises the periodic tick with frame and event handling (cursors are shared).
-- The periodic check runs from one timer per process (``Heartbeats``), not one task per
-  socket: every second it checks the sockets that are due, customers in one batched database
-  hop (``chat_db.tick_many``: a few queries for hundreds of sockets), and only a socket with
-  something to do (a gap to repair, lost access, a session to end, an agent) runs its own
-  full ``_tick``. With 10,000 open sockets a check per socket cost a core.
+- The periodic check runs from one timer per process (``chat_runtime.Heartbeats``): every
+  second it checks the sockets that are due in one batched database hop
+  (``chat_db.tick_many``); only a socket with something to do (a gap to repair, lost access, a
+  session to end) runs its own full ``_tick``.
 """
 
 import asyncio
 import json
 import logging
 import time
+from collections import deque
 
-from channels.consumer import get_handler_name
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from helpdesk import realtime
 from helpdesk.consumers import chat_db, chat_fast
 from helpdesk.consumers.chat_db import FrameError
 from helpdesk.consumers.chat_runtime import _db, db_threads_close, heartbeats
+from helpdesk.consumers.hub import hub
 from helpdesk.models import Status
 
 logger = logging.getLogger(__name__)
 
 TYPING_INTERVAL = 2.0       # forward at most one typing frame per conversation per interval
-FRAME_BURST = 60            # frames of any kind per connection per FRAME_WINDOW
+FRAME_BURST = 60            # frames of any kind per connection per FRAME_WINDOW (token bucket)
 FRAME_WINDOW = 10.0
-DEBOUNCE = 0.3              # coalesce queue / inbox recomputation
+DEBOUNCE = 0.3              # coalesce state / inbox recomputation
+MAX_BACKLOG = 1000          # frames (or queued events) held for one socket before it is given up
+GAP_WAIT = 0.25             # how long a frame that arrived early waits for the ones before it
+MAX_HELD = 200              # frames held per conversation while waiting for a gap to fill
+SKIP = ""                   # a held "frame" for a note: the customer's cursor just moves past it
 
 __all__ = ["ChatConsumer", "db_threads_close"]
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
-    ident: chat_db.Identity | None = None
-    closed = False
+class ChatConsumer:
+    """One chat socket: an ASGI application instance (see the module docstring)."""
 
-    async def dispatch(self, message):
-        # Channels' AsyncConsumer.dispatch awaits aclose_old_connections() first for every
-        # message; see the module docstring for why skipping it is safe here.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+    __slots__ = ("scope", "_send", "hub", "ident", "joined", "by_ref", "lock", "typing_sent",
+                 "tokens", "tokens_at", "pending", "tasks", "counted", "closed", "fast",
+                 "events", "backlog")
+
+    @classmethod
+    def as_asgi(cls):
+        async def app(scope, receive, send):
+            await cls(scope, send).run(receive)
+
+        app.consumer_class = cls
+        return app
+
+    def __init__(self, scope, send):
+        self.scope = scope
+        self._send = send
+        self.hub = None
+        self.ident: chat_db.Identity | None = None
+        self.joined: dict[int, dict] = {}       # conversation id -> {"ref", "cursor", "status"}
+        self.by_ref: dict[str, int] = {}
+        self.lock = asyncio.Lock()
+        self.typing_sent: dict[int, float] | None = None
+        self.tokens = float(FRAME_BURST)
+        self.tokens_at = time.monotonic()
+        self.pending: set[str] | None = None     # debounced work scheduled
+        self.tasks: set[asyncio.Task] | None = None
+        self.counted = False
+        self.closed = False
+        self.fast = False
+        self.events: deque | None = None         # events waiting for the lock, in order
+        self.backlog: deque | None = None        # output waiting for a slow client
+
+    async def run(self, receive) -> None:
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        try:
+            await self.connect()
+            while True:
+                message = await receive()
+                kind = message["type"]
+                if kind == "websocket.receive":
+                    await self.receive(message.get("text"), message.get("bytes"))
+                elif kind == "websocket.disconnect":
+                    break
+        finally:
+            await self.disconnect()
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    async def connect(self):
-        self.ident = None
-        self.joined: dict[int, dict] = {}       # conversation id -> {"ref", "cursor"}
-        self.by_ref: dict[str, int] = {}
-        self.lock = asyncio.Lock()
-        self.typing_sent: dict[int, float] = {}
-        self.frame_times: list[float] = []
-        self.pending: set[str] = set()
-        self.tasks: set[asyncio.Task] = set()
-        self.counted = False
-        self.closed = False
+    async def connect(self) -> None:
+        self.hub = hub()
         self.fast = chat_fast.enabled()
-        await self.accept()
+        await self._send({"type": "websocket.accept"})
         session_key = self.scope.get("session_key")  # consumers.session.SessionKeyMiddleware
         if not session_key:
-            await self.close(code=chat_db.CLOSE_UNAUTHENTICATED)
+            self._close(chat_db.CLOSE_UNAUTHENTICATED)
             return
         ident, code = await _db(chat_db.connection_open)(session_key=session_key)
         if ident is None:
-            await self.close(code=code)
+            self._close(code)
             return
         self.ident = ident
         self.counted = True
-        await self.channel_layer.group_add(realtime.user_group(ident.user.pk), self.channel_name)
+        await self.hub.join(realtime.user_group(ident.user.pk), self)
         if ident.as_agent:
-            await self.channel_layer.group_add(realtime.AGENTS_GROUP, self.channel_name)
-        await self.send_json({
+            await self.hub.join(realtime.AGENTS_GROUP, self)
+        self.push_json({
             "type": "hello", "user": {"id": ident.user.pk, "name": ident.user.get_short_name(),
                                       "role": "agent" if ident.as_agent else "customer"},
             "heartbeat": settings.CHAT_HEARTBEAT_SECONDS,
             "max_frame_bytes": settings.CHAT_MAX_FRAME_BYTES,
         })
         if ident.as_agent:
-            await self.send_json(await _db(chat_db.inbox)(ident=ident))
+            self.push_json(await _db(chat_db.inbox)(ident=ident))
         heartbeats().add(self)
 
-    async def disconnect(self, code):
-        self.closed = True  # debounced sends still scheduled find the socket gone
+    async def disconnect(self) -> None:
+        self.closed = True  # debounced work still scheduled finds the socket gone
         heartbeats().discard(self)
-        # Spawned work (a heartbeat, a check) is short and finds the socket closed; it is not
-        # cancelled, which could leave its coroutine never awaited.
         if self.ident is None:
             return
-        groups = [realtime.user_group(self.ident.user.pk), realtime.QUEUE_GROUP]
+        groups = [realtime.user_group(self.ident.user.pk), realtime.QUEUE_GROUP,
+                  realtime.AGENTS_GROUP]
         groups += [realtime.conversation_group(cid) for cid in self.joined]
-        if self.ident.as_agent:
-            groups.append(realtime.AGENTS_GROUP)
         for group in groups:
-            try:
-                await self.channel_layer.group_discard(group, self.channel_name)
-            except Exception:  # a layer outage must not keep the socket from closing
-                logger.debug("group_discard failed", exc_info=True)
+            self.hub.leave(group, self)
         if self.counted:
-            await _db(chat_db.connection_close)(user_id=self.ident.user.pk)
             self.counted = False
+            await _db(chat_db.connection_close)(user_id=self.ident.user.pk)
 
-    async def send_json(self, content: dict) -> None:
+    # --- output ---------------------------------------------------------------------------
+
+    def push_json(self, content: dict) -> None:
+        self.push_text(json.dumps(content, separators=(",", ":")))
+
+    def push_text(self, text: str) -> None:
+        self._out({"type": "websocket.send", "text": text})
+
+    def _out(self, message: dict) -> None:
+        """Send ``message`` now if the server takes it without waiting, else queue it behind
+        the send in progress. Never waits: the hub calls this for many sockets in a row."""
         if self.closed:
             return
+        if self.backlog is not None:
+            if len(self.backlog) >= MAX_BACKLOG:
+                # The client stopped reading. Give it up: it resumes from its cursors when
+                # it reconnects; the server's keepalive ends the connection.
+                logger.info("chat socket of user %s not reading; giving it up",
+                            self.ident.user.pk if self.ident else None)
+                self.closed = True
+                self.backlog.clear()
+                return
+            self.backlog.append(message)
+            return
+        send = self._send(message)
         try:
-            await self.send(text_data=json.dumps(content, separators=(",", ":")))
-        except (RuntimeError, OSError):
-            # The client left while this socket was busy (Channels delivers the disconnect
-            # only after the current handler): uvicorn raises ClientDisconnected (an OSError)
-            # or, once it has sent the close, RuntimeError.
+            waiting = send.send(None)
+        except StopIteration:
+            return
+        except (OSError, RuntimeError):
+            # The client left (uvicorn raises ClientDisconnected, an OSError, or RuntimeError
+            # once it has sent the close); the disconnect follows.
             logger.debug("chat socket gone before a send", exc_info=True)
             self.closed = True
+            return
+        self.backlog = deque()
+        self.spawn(self._flush(send, waiting))
 
-    async def _error(self, code: str, message: str = "", **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message,
-                              **{k: v for k, v in extra.items() if v is not None}})
+    async def _flush(self, send, waiting) -> None:
+        try:
+            await _finish(send, waiting)
+            while self.backlog:
+                await self._send(self.backlog.popleft())
+        except (OSError, RuntimeError):
+            logger.debug("chat socket gone during a send", exc_info=True)
+            self.closed = True
+        finally:
+            self.backlog = None
 
-    async def _close(self, code: int) -> None:
+    def _error(self, code: str, message: str = "", **extra) -> None:
+        self.push_json({"type": "error", "code": code, "message": message,
+                        **{k: v for k, v in extra.items() if v is not None}})
+
+    def _close(self, code: int) -> None:
+        self._out({"type": "websocket.close", "code": code})
         self.closed = True
-        await self.close(code=code)
 
     # --- client frames ----------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.ident is None or self.closed:
             return
-        if bytes_data is not None:
-            await self._error("binary_not_supported")
+        if text_data is None:
+            self._error("binary_not_supported")
             return
         now = time.monotonic()
-        self.frame_times = [t for t in self.frame_times if now - t < FRAME_WINDOW]
-        if len(self.frame_times) >= FRAME_BURST:
-            await self._error("rate_limited")
+        tokens = min(float(FRAME_BURST),
+                     self.tokens + (now - self.tokens_at) * FRAME_BURST / FRAME_WINDOW)
+        self.tokens_at = now
+        if tokens < 1:
+            self.tokens = tokens
+            self._error("rate_limited")
             return
-        self.frame_times.append(now)
-        if len(text_data.encode("utf-8", "surrogatepass")) > settings.CHAT_MAX_FRAME_BYTES:
-            await self._error("too_large")
+        self.tokens = tokens - 1
+        limit = settings.CHAT_MAX_FRAME_BYTES
+        if len(text_data) * 4 > limit and len(text_data.encode("utf-8", "surrogatepass")) > limit:
+            self._error("too_large")
             return
         try:
             frame = json.loads(text_data)
         except ValueError:
-            await self._error("invalid_json")
+            self._error("invalid_json")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self._error("invalid_frame")
+            self._error("invalid_frame")
             return
         handler = self.FRAME_HANDLERS.get(frame["type"])
         if handler is None:
-            await self._error("unknown_type", type=frame["type"][:40])
+            self._error("unknown_type", type=frame["type"][:40])
             return
         async with self.lock:
             try:
                 await handler(self, frame)
             except FrameError as exc:
-                await self._error(exc.code, exc.message, **exc.extra)
+                self._error(exc.code, exc.message, **exc.extra)
             except Exception:
                 logger.exception("chat frame %s failed", frame["type"])
-                await self._error("server_error", client_id=_str(frame.get("client_id")))
+                self._error("server_error", client_id=_str(frame.get("client_id")))
 
     async def on_ping(self, frame):
-        await self.send_json({"type": "pong", "conversations": {
+        self.push_json({"type": "pong", "conversations": {
             j["ref"]: j["cursor"] for j in self.joined.values()}})
 
     async def on_join(self, frame):
@@ -193,103 +261,112 @@ class ChatConsumer(AsyncWebsocketConsumer):
         conv_id, ref = await _db(chat_db.authorize)(ident=self.ident,
                                                     reference=frame.get("conversation"))
         # Group first, then replay from the database: nothing committed in between is lost.
-        await self.channel_layer.group_add(realtime.conversation_group(conv_id),
-                                           self.channel_name)
+        await self.hub.join(realtime.conversation_group(conv_id), self)
         if not self.ident.as_agent:
-            await self.channel_layer.group_add(realtime.QUEUE_GROUP, self.channel_name)
+            await self.hub.join(realtime.QUEUE_GROUP, self)
         frames, cursor = await _db(chat_db.replay)(ident=self.ident, conversation_id=conv_id,
                                                    after=last_seq)
-        self.joined[conv_id] = {"ref": ref, "cursor": cursor}
+        self.joined[conv_id] = {"ref": ref, "cursor": cursor, "status": frames[0]["status"]}
         self.by_ref[ref] = conv_id
-        await self.send_json({"type": "joined", "conversation": ref, "last_seq": cursor})
+        self.push_json({"type": "joined", "conversation": ref, "last_seq": cursor})
         for f in frames:
-            await self.send_json(f)
+            self.push_json(f)
 
     on_sync = on_join
 
     async def on_leave(self, frame):
         conv_id = self.by_ref.pop(_str(frame.get("conversation")), None)
         if conv_id is not None:
-            self.joined.pop(conv_id, None)
-            await self.channel_layer.group_discard(realtime.conversation_group(conv_id),
-                                                   self.channel_name)
-        await self.send_json({"type": "left", "conversation": frame.get("conversation")})
+            self._forget(conv_id)
+        self.push_json({"type": "left", "conversation": frame.get("conversation")})
+
+    def _forget(self, conv_id: int) -> dict | None:
+        joined = self.joined.pop(conv_id, None)
+        if joined is not None:
+            if "gap" in joined:
+                joined["gap"].cancel()
+            self.by_ref.pop(joined["ref"], None)
+            self.hub.leave(realtime.conversation_group(conv_id), self)
+            if not self.joined:
+                self.hub.leave(realtime.QUEUE_GROUP, self)
+        return joined
 
     async def on_send(self, frame):
         ref = frame.get("conversation")
         conv_id = self.by_ref.get(ref) if isinstance(ref, str) else None
-        rate_checked = False
-        if conv_id is not None and self.fast:
-            done, rate_checked = await self._send_fast(conv_id, ref, frame)
-            if done:
-                return
+        if conv_id is not None and self.fast and await self._send_fast(conv_id, ref, frame):
+            return
         cursor = self.joined[conv_id]["cursor"] if conv_id in self.joined else None
         frames, ack, cursor, conv_id = await _db(chat_db.send)(
             ident=self.ident, reference=ref, body=frame.get("body"),
             client_id=frame.get("client_id"), internal=frame.get("internal", False),
-            cursor=cursor, rate_checked=rate_checked,
+            cursor=cursor,
         )
         if conv_id in self.joined and cursor is not None:
             self.joined[conv_id]["cursor"] = cursor
-        if conv_id is not None:
+        if conv_id is not None and self.typing_sent:
             # The message ends this bout of typing: the next keystroke is announced at once.
             self.typing_sent.pop(conv_id, None)
         for f in frames:
-            await self.send_json(f)
-        await self.send_json(ack)
+            self.push_json(f)
+        self.push_json(ack)
 
-    async def _send_fast(self, conv_id: int, ref: str, frame: dict) -> tuple[bool, bool]:
-        """``chat_fast``: (answered, rate limit already counted). Not answered: the general
-        path answers (and gives every unusual case its own error or acknowledgement)."""
+    async def _send_fast(self, conv_id: int, ref: str, frame: dict) -> bool:
+        """``chat_fast``; False when the general path must answer (it gives every unusual case
+        its own error or acknowledgement)."""
         body, client_id = frame.get("body"), frame.get("client_id")
         internal = frame.get("internal", False)
         if (not isinstance(body, str) or not isinstance(client_id, str)
                 or not 1 <= len(client_id) <= 64 or not isinstance(internal, bool)
                 or (internal and not self.ident.as_agent)):
-            return False, False
-        limited = await chat_fast.rate_limited(self.ident.user.pk)
-        if limited is None:
-            return False, False
-        if limited:
-            raise FrameError("rate_limited", client_id=client_id, conversation=ref)
+            return False
         posted = await chat_fast.post(ident=self.ident, conversation_id=conv_id, reference=ref,
                                       body=body, client_id=client_id, internal=internal)
         if posted is None:
-            return False, True
+            return False
+        if self.typing_sent:
+            self.typing_sent.pop(conv_id, None)
+        joined = self.joined.get(conv_id)
+        if joined is not None and posted.seq > joined["cursor"]:
+            # If others wrote in between, their frames are on their way: ours waits for them.
+            self._offer(conv_id, joined, posted.seq,
+                        json.dumps(posted.frame, separators=(",", ":")))
         event = {"type": "conversation.message", "conversation": conv_id, "seq": posted.seq,
                  "id": posted.id, "internal": internal}
         if not internal:
             event["frame"] = posted.frame
-        await realtime.asend(realtime.conversation_group(conv_id), event)
-        self.typing_sent.pop(conv_id, None)
-        joined = self.joined.get(conv_id)
-        if joined is not None and posted.seq == joined["cursor"] + 1:
-            joined["cursor"] = posted.seq
-            await self.send_json(posted.frame)
-        elif joined is not None and posted.seq > joined["cursor"]:
-            await self._deliver(conv_id)  # others wrote in between: the gap, in order
-        await self.send_json({"type": "ack", "conversation": ref, "client_id": client_id,
-                              "id": posted.id, "seq": posted.seq})
+        group = realtime.conversation_group(conv_id)
+        self.hub.deliver(group, event, skip=self)
+        self.push_json({"type": "ack", "conversation": ref, "client_id": client_id,
+                        "id": posted.id, "seq": posted.seq})
+        self.hub.send_remote(group, event)
         if not internal and (
                 (self.ident.as_agent and posted.status == Status.WAITING
                  and posted.assignee_id is None)
                 or (not self.ident.as_agent and posted.status == Status.PENDING)):
             await _db(chat_db.after_post)(ident=self.ident, conversation_id=conv_id)
-        return True, True
+        return True
 
     async def on_typing(self, frame):
         ref = frame.get("conversation")
         conv_id = self.by_ref.get(ref) if isinstance(ref, str) else None
         now = time.monotonic()
-        if conv_id is not None and now - self.typing_sent.get(conv_id, 0) < TYPING_INTERVAL:
+        sent = self.typing_sent or {}
+        if conv_id is not None and now - sent.get(conv_id, 0) < TYPING_INTERVAL:
             return  # throttled: nothing to authorize, nothing sent
-        conv_id, ref = await _db(chat_db.authorize)(ident=self.ident, reference=ref)
+        joined = self.joined.get(conv_id)
+        if joined is None or joined.get("verify"):
+            # Not joined, or its access is in question: ask the database (as for every frame
+            # about a conversation the socket does not hold verified).
+            conv_id, ref = await _db(chat_db.authorize)(ident=self.ident, reference=ref)
+        if self.typing_sent is None:
+            self.typing_sent = {}
         self.typing_sent[conv_id] = now
-        await realtime.asend(realtime.conversation_group(conv_id), {
+        self.hub.publish(realtime.conversation_group(conv_id), {
             "type": "conversation.typing", "conversation": conv_id,
             "user_id": self.ident.user.pk, "name": self.ident.user.get_short_name(),
             "role": "agent" if self.ident.as_agent else "customer",
-        })
+        }, skip=self)
 
     async def on_read(self, frame):
         await _db(chat_db.read)(ident=self.ident, reference=frame.get("conversation"),
@@ -300,95 +377,158 @@ class ChatConsumer(AsyncWebsocketConsumer):
         "typing": on_typing, "read": on_read,
     }
 
-    # --- channel-layer events (hints) ---------------------------------------------------------
+    # --- events from the hub (hints) --------------------------------------------------------
 
-    async def conversation_message(self, event):
-        async with self.lock:
+    def on_event(self, event: dict) -> None:
+        """An event of a group this socket is in (called by the hub; never waits)."""
+        if self.closed or self.ident is None:
+            return
+        if self.events is None and not self.lock.locked() and self._event_now(event):
+            return
+        if self.events is None:
+            self.events = deque([event])
+            self.spawn(self._drain_events())
+        elif len(self.events) < MAX_BACKLOG:
+            self.events.append(event)
+        # else: dropped; events are hints, the periodic check repairs from the database
+
+    async def _drain_events(self) -> None:
+        try:
+            async with self.lock:
+                while self.events:
+                    event = self.events.popleft()
+                    if not self._event_now(event):
+                        await self._deliver(event["conversation"])
+        finally:
+            self.events = None
+
+    def _event_now(self, event: dict) -> bool:
+        """Handle ``event`` without waiting, if it needs no database read; False when it does
+        (then nothing was changed: the caller queues it for ``_deliver``)."""
+        kind = event.get("type")
+        if kind == "conversation.message":
+            conv_id = event.get("conversation")
+            joined = self.joined.get(conv_id)
+            if joined is None or event.get("seq", 0) <= joined["cursor"]:
+                return True  # not joined, or already delivered (replay, our own, a duplicate)
+            if joined.get("verify"):
+                return False  # access in question: read (and re-authorize) from the database
+            if event.get("internal") and not self.ident.as_agent:
+                text = SKIP  # a note: nothing for a customer, but its number is used
+            elif event.get("frame") is not None:
+                text = event.get("text")
+                if text is None:  # serialised once for all the sockets of this process
+                    text = event["text"] = json.dumps(event["frame"], separators=(",", ":"))
+            else:
+                return False  # a note for an agent, an event, an attachment: the database
+            # Committed (events are sent after the commit), in a conversation this socket may
+            # still see (a change of access marks it "verify" first): no database read.
+            self._offer(conv_id, joined, event["seq"], text)
+            return True
+        if kind == "chat.gap":
             joined = self.joined.get(event.get("conversation"))
-            if joined is None or self.ident is None:
-                return
-            seq = event.get("seq", 0)
-            if seq <= joined["cursor"]:
-                return  # already delivered (replay, our own send, or a duplicate hint)
-            hidden = event.get("internal") and not self.ident.as_agent
-            if seq == joined["cursor"] + 1 and not joined.get("verify"):
-                # The next message, committed (events are sent after the commit), in a
-                # conversation this socket may still see (a change of access marks it
-                # "verify" first): no database read needed.
-                if hidden:
-                    joined["cursor"] = seq  # a note: nothing for a customer
-                    return
-                if event.get("frame") is not None:
-                    joined["cursor"] = seq
-                    await self.send_json(event["frame"])
-                    return
-            if hidden:
-                return  # nothing for a customer; the cursor moves past it on the next delivery
-            await self._deliver(event["conversation"])
+            if joined is not None:
+                joined.pop("gap", None)
+                if joined.get("held"):
+                    return False  # still missing: read the gap from the database
+            return True
+        joined = self.joined.get(event.get("conversation"))
+        if kind in ("conversation.typing", "conversation.read"):
+            if joined is not None and event.get("user_id") != self.ident.user.pk:
+                frame = {"type": kind.split(".")[1], "conversation": joined["ref"],
+                         "role": event.get("role")}
+                frame.update({"name": event.get("name", "")} if kind.endswith("typing")
+                             else {"seq": event.get("seq")})
+                self.push_json(frame)
+        elif kind == "conversation.state":
+            if joined is not None:
+                # Its assignee or team may have changed: deliveries read (and re-authorize)
+                # from the database until the state read confirms the socket may still see it.
+                joined["verify"] = joined.get("verify", 0) + 1
+                self._debounce(f"state:{event['conversation']}", self._send_state,
+                               event["conversation"])
+        elif kind == "inbox.changed":
+            if self.ident.as_agent:
+                self._debounce("inbox", self._send_inbox)
+        elif kind == "user.recheck":
+            self.spawn(self._tick())
+        elif kind == "user.session_ended":
+            if event.get("session_key") == self.ident.session_key:
+                self._close(chat_db.CLOSE_UNAUTHENTICATED)
+        elif kind == "chat.heartbeat":
+            self.push_json({"type": "heartbeat", "conversations": event["conversations"]})
+        return True
+
+    def _offer(self, conv_id: int, joined: dict, seq: int, text: str) -> None:
+        """The frame (or ``SKIP``) of committed message ``seq`` (> the cursor): sent now if it
+        is the next one, else held until the ones before it arrive (``GAP_WAIT``; then the gap
+        is read from the database). Frames from several senders and processes arrive in any
+        order; the client still gets them once each, in order."""
+        if seq == joined["cursor"] + 1:
+            joined["cursor"] = seq
+            if text:
+                self.push_text(text)
+            self._flush_held(joined)
+            return
+        held = joined.get("held")
+        if held is None:
+            held = joined["held"] = {}
+        if len(held) < MAX_HELD:
+            held[seq] = text
+        if "gap" not in joined:
+            joined["gap"] = asyncio.get_running_loop().call_later(
+                GAP_WAIT, self.on_event, {"type": "chat.gap", "conversation": conv_id})
+
+    def _flush_held(self, joined: dict) -> None:
+        """Send the held frames that now follow the cursor; drop those it has passed."""
+        held = joined.get("held")
+        if not held:
+            return
+        while joined["cursor"] + 1 in held:
+            joined["cursor"] += 1
+            text = held.pop(joined["cursor"])
+            if text:
+                self.push_text(text)
+        for seq in [seq for seq in held if seq <= joined["cursor"]]:
+            del held[seq]
+        if not held:
+            del joined["held"]
+            gap = joined.pop("gap", None)
+            if gap is not None:
+                gap.cancel()
+
+    def queue_changed(self) -> None:
+        """The queue moved (from the hub): a waiting chat's place and estimate may have too."""
+        if self.closed or self.ident is None or self.ident.as_agent:
+            return
+        for conv_id, joined in list(self.joined.items()):
+            if joined.get("status") == Status.WAITING:
+                self._debounce(f"state:{conv_id}", self._send_state, conv_id)
 
     async def _deliver(self, conv_id: int) -> None:
-        joined = self.joined[conv_id]
+        joined = self.joined.get(conv_id)
+        if joined is None:
+            return
         verify = joined.get("verify")
         frames, cursor, allowed = await _db(chat_db.deliver)(
             ident=self.ident, conversation_id=conv_id, cursor=joined["cursor"])
         if not allowed:
-            await self._lost(conv_id)
+            self._lost(conv_id)
             return
-        joined["cursor"] = cursor
+        joined["cursor"] = max(joined["cursor"], cursor)
         _verified(joined, verify)
         for f in frames:
-            await self.send_json(f)
+            self.push_json(f)
+        self._flush_held(joined)
 
-    async def _lost(self, conv_id: int) -> None:
-        joined = self.joined.pop(conv_id, None)
-        if joined is None:
-            return
-        self.by_ref.pop(joined["ref"], None)
-        await self.channel_layer.group_discard(realtime.conversation_group(conv_id),
-                                               self.channel_name)
-        await self._error("not_found", conversation=joined["ref"])
-
-    async def conversation_typing(self, event):
-        joined = self.joined.get(event.get("conversation"))
-        if joined is None or self.ident is None or event.get("user_id") == self.ident.user.pk:
-            return
-        await self.send_json({"type": "typing", "conversation": joined["ref"],
-                              "role": event.get("role"), "name": event.get("name", "")})
-
-    async def conversation_read(self, event):
-        joined = self.joined.get(event.get("conversation"))
-        if joined is None or self.ident is None or event.get("user_id") == self.ident.user.pk:
-            return
-        await self.send_json({"type": "read", "conversation": joined["ref"],
-                              "role": event.get("role"), "seq": event.get("seq")})
-
-    async def conversation_state(self, event):
-        conv_id = event.get("conversation")
-        if conv_id in self.joined:
-            # Its assignee or team may have changed: deliveries read (and re-authorize) from the
-            # database until the state below confirms the socket may still see it.
-            joined = self.joined[conv_id]
-            joined["verify"] = joined.get("verify", 0) + 1
-            self._debounce(f"state:{conv_id}", self._send_state, conv_id)
-
-    async def queue_changed(self, event):
-        if self.ident is None or self.ident.as_agent:
-            return
-        for conv_id in list(self.joined):
-            self._debounce(f"state:{conv_id}", self._send_state, conv_id)
-
-    async def inbox_changed(self, event):
-        if self.ident is not None and self.ident.as_agent:
-            self._debounce("inbox", self._send_inbox)
-
-    async def user_recheck(self, event):
-        await self._tick()
-
-    async def user_session_ended(self, event):
-        if self.ident is not None and event.get("session_key") == self.ident.session_key:
-            await self._close(chat_db.CLOSE_UNAUTHENTICATED)
+    def _lost(self, conv_id: int) -> None:
+        joined = self._forget(conv_id)
+        if joined is not None:
+            self._error("not_found", conversation=joined["ref"])
 
     def _debounce(self, key: str, fn, *args) -> None:
+        if self.pending is None:
+            self.pending = set()
         if key in self.pending:
             return
         self.pending.add(key)
@@ -396,36 +536,35 @@ class ChatConsumer(AsyncWebsocketConsumer):
         async def later():
             await asyncio.sleep(DEBOUNCE)
             self.pending.discard(key)
-            if self.closed:
-                return
-            try:
+            if not self.closed:
                 await fn(*args)
-            except Exception:
-                if not self.closed:  # else the client left while we were sending
-                    logger.exception("chat %s failed", key)
 
-        asyncio.create_task(later())  # noqa: RUF006 - short-lived; errors are logged
+        self.spawn(later())
 
     async def _send_state(self, conv_id: int) -> None:
         async with self.lock:
-            if conv_id not in self.joined:
+            joined = self.joined.get(conv_id)
+            if joined is None:
                 return
-            verify = self.joined[conv_id].get("verify")
+            verify = joined.get("verify")
             frame = await _db(chat_db.state)(ident=self.ident, conversation_id=conv_id)
             if frame is None:
-                await self._lost(conv_id)
+                self._lost(conv_id)
                 return
-            _verified(self.joined[conv_id], verify)
-            await self.send_json(frame)
+            joined["status"] = frame["status"]
+            _verified(joined, verify)
+            self.push_json(frame)
 
     async def _send_inbox(self) -> None:
-        await self.send_json(await _db(chat_db.inbox)(ident=self.ident))
+        self.push_json(await _db(chat_db.inbox)(ident=self.ident))
 
-    # --- the periodic check -------------------------------------------------------------------
+    # --- background work and the periodic check --------------------------------------------
 
     def spawn(self, coro) -> None:
         """Run ``coro`` for this socket in the background; errors logged."""
         task = asyncio.get_running_loop().create_task(self._guarded(coro))
+        if self.tasks is None:
+            self.tasks = set()
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -451,16 +590,38 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if result.close_code:
                 logger.info("closing chat socket of user %s: %s", self.ident.user.pk,
                             result.close_code)
-                await self._close(result.close_code)
+                self._close(result.close_code)
                 return
             for conv_id in result.lost:
-                await self._lost(conv_id)
-            for conv_id, cursor in result.cursors.items():
-                if conv_id in self.joined:
-                    self.joined[conv_id]["cursor"] = cursor
+                self._lost(conv_id)
             for f in result.frames:
-                await self.send_json(f)
-            await self.send_json({"type": "heartbeat", "conversations": result.latest})
+                self.push_json(f)
+            for conv_id, cursor in result.cursors.items():
+                joined = self.joined.get(conv_id)
+                if joined is not None:
+                    joined["cursor"] = max(joined["cursor"], cursor)
+                    self._flush_held(joined)
+            self.push_json({"type": "heartbeat", "conversations": result.latest})
+
+
+async def _finish(coro, waiting) -> None:
+    """Drive ``coro``, which yielded ``waiting`` on its first step, to its end (as a Task
+    would): used for the rare send that had to wait for a slow client."""
+    while True:
+        try:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                await waiting
+        except asyncio.CancelledError:
+            coro.close()
+            raise
+        except Exception:  # noqa: S110 - the coroutine reads the outcome itself (below)
+            pass
+        try:
+            waiting = coro.send(None)
+        except StopIteration:
+            return
 
 
 def _verified(joined: dict, verify) -> None:

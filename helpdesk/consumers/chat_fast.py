@@ -4,21 +4,19 @@ Everything else (the embedded SQLite default, attachments, a resend, a closed ch
 emails, any error) goes the general way (``chat_db.send`` through ``message_post``), which
 is also what this path falls back to whenever its one statement does not return a row.
 
-Why a second path (docs/performance.md, "Live chat", fourth pass): through the general path a
-message cost about 3.5 ms of server CPU, more than half of it in handing the work to a database
-thread and back (asgiref's hop, Django's cursor wrappers and client-side parameter quoting,
-``close_old_connections`` twice) and in three Redis round trips of the rate limiter, all under
-the GIL the event loop needs too. Here the event loop itself runs:
-
-1. the rate limit: one pipelined ``INCR`` + ``EXPIRE NX`` on the cache's Redis (the same key
-   and fixed window as ``chat_db._rate_limited``, so both paths count together);
-2. one statement on an asynchronous psycopg connection of a small per-loop pool: the
-   visibility check (``access.visible_conversations``, compiled by the ORM once per kind of
-   user), the row lock and the sequence number (``UPDATE ... RETURNING``) and the insert, in one
-   implicit transaction, committed before it returns (so the acknowledgement still follows the
-   commit, and a reused client id undoes the increment);
-3. the broadcast, carrying the message's frame, so receivers in the conversation send it without
-   reading the database (``ChatConsumer.conversation_message``).
+Why a second path (docs/performance.md, "Live chat", fourth and fifth passes): through the
+general path a message cost about 3.5 ms of server CPU, more than half of it in handing the work
+to a database thread and back (asgiref's hop, Django's cursor wrappers and client-side parameter
+quoting, ``close_old_connections`` twice), all under the GIL the event loop needs too. Here the
+event loop itself runs one statement on an asynchronous psycopg connection of a small per-loop
+pool: the visibility check (``access.visible_conversations``, compiled by the ORM once per kind
+of user), the rate limit (the user's messages in the window, ``chat_db.rate_limited``'s rule,
+on an index), the row lock and the sequence number (``UPDATE ... RETURNING``) and the insert, in
+one implicit transaction, committed before it returns (so the acknowledgement still follows the
+commit, and a reused client id undoes the increment). The caller then broadcasts the message
+with its frame, so receivers in the conversation send it without reading the database
+(``ChatConsumer._event_now``). The rate limit used to be a Redis counter: its round trip cost a
+quarter of the server's CPU per message.
 
 Conversations whose state a message changes (an agent answering an unassigned waiting chat, a
 customer answering a "waiting for customer" one) get that change through the services
@@ -31,13 +29,12 @@ import threading
 import weakref
 from collections import deque
 from dataclasses import dataclass
+from datetime import timedelta
 
 import psycopg
 from django.conf import settings
-from django.core.cache import cache, caches
 from django.db import connections
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from helpdesk.access import visible_conversations
 from helpdesk.consumers.chat_db import Identity, compile_marked, shape_key
@@ -46,8 +43,8 @@ from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, me
 
 logger = logging.getLogger(__name__)
 
-POOL_SIZE = 4  # connections per event loop (a statement holds one for about a commit)
-REDIS_POOL_SIZE = 16  # rate-limit connections per event loop
+POOL_SIZE = 16  # connections per event loop at most (a statement holds one for about a commit)
+POOL_WARM = 4   # opened at server start-up
 
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
@@ -56,6 +53,8 @@ _POST_SQL = """WITH u AS (
     WHERE c.id = %s AND c.id IN ({visible})
       AND (%s OR NOT (c.status = ANY(%s)))
       AND NOT (%s AND c.channel = ANY(%s))
+      AND (SELECT count(*) FROM (SELECT 1 FROM helpdesk_message r
+           WHERE r.author_id = %s AND r.created_at >= %s LIMIT %s) recent) < %s
     RETURNING c.last_seq, c.status, c.assignee_id)
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
@@ -95,9 +94,12 @@ class _Pool:
         self.all: weakref.WeakSet = weakref.WeakSet()
 
     async def get(self) -> psycopg.AsyncConnection:
+        """A connection; waiting callers are served first come, first served (``put`` hands a
+        connection straight to the oldest waiter: a newcomer never overtakes them, which under
+        load had left some sends waiting for hundreds of milliseconds)."""
         while True:
             if self.idle:
-                return self.idle.pop()
+                return self.idle.pop()  # idle only while nobody waits (see put)
             if self.opened < self.size:
                 self.opened += 1
                 try:
@@ -109,19 +111,47 @@ class _Pool:
                 return conn
             waiter = asyncio.get_running_loop().create_future()
             self.waiters.append(waiter)
-            await waiter
+            try:
+                conn = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                    self.put(waiter.result(), True)  # handed over as we were cancelled
+                raise
+            if conn is not None:
+                return conn
+            # None: a failed connection freed a slot; open one on the next turn.
 
     def put(self, conn, ok: bool) -> None:
         if ok and not conn.closed:
-            self.idle.append(conn)
+            handed = conn
         else:
             self.opened -= 1
             _finish(conn)
+            handed = None
         while self.waiters:
             waiter = self.waiters.popleft()
             if not waiter.done():
-                waiter.set_result(None)
-                break
+                waiter.set_result(handed)
+                return
+        if handed is not None:
+            self.idle.append(handed)
+
+    def warm(self, n: int) -> None:
+        """Open up to ``n`` connections in the background, so the first messages after a start
+        do not wait for connections to open (tens of milliseconds each, under load)."""
+        while self.opened < min(n, self.size):
+            self.opened += 1
+            asyncio.get_running_loop().create_task(self._open_idle())
+
+    async def _open_idle(self) -> None:
+        try:
+            conn = await psycopg.AsyncConnection.connect(autocommit=True, **self.params)
+        except Exception:
+            self.opened -= 1
+            logger.warning("chat fast path: opening a connection failed", exc_info=True)
+            return
+        self.all.add(conn)
+        self.put(conn, True)
 
     def close(self) -> None:
         for conn in list(self.all):
@@ -161,6 +191,12 @@ def _pool() -> _Pool:
     return pool
 
 
+def warm() -> None:
+    """Open this event loop's connections ahead of the first messages (server start-up)."""
+    if enabled():
+        _pool().warm(POOL_WARM)
+
+
 def close_all() -> None:
     """Close every pool's connections (tests, before the test database is dropped)."""
     with _lock:
@@ -168,64 +204,6 @@ def close_all() -> None:
     for pool in pools:
         pool.close()
     _pools.clear()
-
-
-# --- the rate limit ---------------------------------------------------------------------------
-
-_redis: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, object]" = weakref.WeakKeyDictionary()
-
-
-def _redis_client():
-    """An asyncio client on the cache's Redis for this loop, or None if the cache is not Redis."""
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    loop = asyncio.get_running_loop()
-    client = _redis.get(loop)
-    if client is None:
-        from redis import asyncio as aioredis
-
-        # A bounded pool that waits for a free connection: redis-py 8's default pool raises
-        # MaxConnectionsError past 100 commands in flight (a backlog of sends at 1,000 msg/s).
-        pool = aioredis.BlockingConnectionPool.from_url(
-            backend._servers[0], max_connections=REDIS_POOL_SIZE, timeout=5,
-            socket_connect_timeout=2, socket_timeout=3)
-        client = _redis[loop] = aioredis.Redis(connection_pool=pool)
-    return client
-
-
-_INCR_SCRIPT = """local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n"""
-
-
-async def rate_limited(user_id: int) -> bool | None:
-    """True when ``user_id`` sent more than ``CHAT_RATE_LIMIT`` messages in the window; None
-    when the cache is not Redis (the caller asks ``chat_db._rate_limited`` instead).
-
-    One ``EVALSHA`` (increment, and start the window on the first message): the same key and
-    fixed window as ``chat_db._rate_limited``, so both paths count together.
-    """
-    client = _redis_client()
-    if client is None:
-        return None
-    key = cache.make_and_validate_key(f"chat:rate:{user_id}")
-    script = _scripts.get(client)
-    if script is None:
-        script = _scripts[client] = client.register_script(_INCR_SCRIPT)
-    for attempt in (1, 2):
-        try:
-            count = await script(keys=[key], args=[settings.CHAT_RATE_WINDOW_SECONDS])
-            return count > settings.CHAT_RATE_LIMIT
-        except RedisConnectionError:
-            if attempt == 2:  # the first use of a connection to a restarted Redis fails once
-                raise
-    raise AssertionError("unreachable")
-
-
-_scripts: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
 
 
 # --- the statement ----------------------------------------------------------------------------
@@ -262,9 +240,12 @@ async def post(*, ident: Identity, conversation_id: int, reference: str, body: s
     first = as_agent and not internal
     now = timezone.now()
     role = AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER
+    limit = settings.CHAT_RATE_LIMIT
     params = [now, first, now, conversation_id, *visible_params,
               internal, [str(s) for s in CLOSED_STATUSES],
               first, [str(Channel.EMAIL), str(Channel.WEB)],
+              ident.user.pk, now - timedelta(seconds=settings.CHAT_RATE_WINDOW_SECONDS), limit,
+              limit,
               conversation_id, ident.user.pk, str(role), str(kind), body, client_id, now]
     pool = _pool()
     conn = await pool.get()

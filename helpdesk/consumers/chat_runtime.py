@@ -170,7 +170,8 @@ class Heartbeats:
             if result is None:
                 c.spawn(c._tick())
             else:
-                c.spawn(c.send_json({"type": "heartbeat", "conversations": result.latest}))
+                # Through the socket's event path: after anything it still has queued.
+                c.on_event({"type": "chat.heartbeat", "conversations": result.latest})
 
 
 _heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeats]" = (

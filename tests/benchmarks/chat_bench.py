@@ -245,7 +245,11 @@ class Server:
         return f"ws://127.0.0.1:{self.port}/ws/chat/"
 
     def start(self) -> "Server":
-        cmd = [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host",
+        # BENCH_SERVER_WRAPPER: a script run instead of ``-m uvicorn`` with the same arguments
+        # (e.g. uvicorn under cProfile, for a profile of the event loop's thread).
+        wrapper = os.environ.get("BENCH_SERVER_WRAPPER")
+        cmd = [sys.executable, *([wrapper] if wrapper else ["-m", "uvicorn"]),
+               "helpdesk.asgi:application", "--host",
                "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level",
                "warning", *self.args]
         if self.workers > 1:
@@ -378,6 +382,7 @@ def run_chat(rate: float, chats: list[dict], args, tag: str) -> dict:
     merged = _merge_counts(results, ("offered", "sent", "delivered", "duplicates",
                                      "connect_failed", "send_failed", "closed_early",
                                      "heartbeats"))
+    merged["loadgen_gc_max_ms"] = max(r.get("gc_pause_max_ms", 0) for r in results)
     return {
         "variant": "chat", "rate": rate, "sockets": ready, **merged,
         "lost": merged["offered"] - merged["delivered"],
@@ -508,6 +513,8 @@ def print_row(r: dict) -> None:
             notes[key] = r[key]
     if r.get("errors"):
         notes["error_frames"] = r["errors"]
+    if r.get("loadgen_gc_max_ms"):
+        notes["loadgen gc max"] = r["loadgen_gc_max_ms"]
     if r.get("ack_p50_ms") is not None:
         notes["ack p50/p99"] = f"{r['ack_p50_ms']:.1f}/{r['ack_p99_ms']:.1f}"
     print(f"{r['variant']:<10}{r['rate']:>6.0f}{r.get('sockets', 0):>7}{r.get('sent', 0):>7}"

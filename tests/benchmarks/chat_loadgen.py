@@ -28,6 +28,8 @@ import time
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.benchmarks.loadgen import quiet_gc
+
 
 async def _open(url: str, origin: str, cookie: str, ref: str, gate: asyncio.Semaphore,
                 stats: dict):
@@ -76,6 +78,8 @@ async def run_pairs(args, plan: list[dict]) -> dict:
         for r in refs])
     live = [(i, refs[i], c, a) for i, (c, a) in enumerate(opened) if c and a]
     _ready(2 * len(live))
+    quiet_gc()
+    _PAUSES.clear()  # the collection quiet_gc ran before the clock starts is not measured
     start = float(await _stdin_line())
     per_pair = args.rate_per_pair
     count = int(args.duration * per_pair)
@@ -198,6 +202,26 @@ async def run_idle(args, plan: list[dict]) -> dict:
     return {"opened": len(live), **stats}
 
 
+_PAUSES: list[float] = []
+
+
+def _watch_gc() -> list[float]:
+    """The load generator's own garbage-collector pauses (ms): a pause here shows as latency."""
+    import gc
+
+    pauses = _PAUSES
+    started = [0.0]
+
+    def callback(phase, info):
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(callback)
+    return pauses
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", choices=["pairs", "idle"], required=True)
@@ -214,6 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     with open(args.plan) as fh:
         plan = json.load(fh)
+    pauses = _watch_gc()
     coro = (run_pairs if args.mode == "pairs" else run_idle)(args, plan)
     try:
         import uvloop
@@ -221,6 +246,8 @@ def main() -> None:
         result = asyncio.run(coro)
     else:
         result = uvloop.run(coro)
+    result["gc_pause_max_ms"] = round(max(pauses, default=0.0), 1)
+    result["gc_pause_total_ms"] = round(sum(pauses), 1)
     if "connect_errors" in result:
         result["connect_errors"] = sorted(set(result["connect_errors"]))[:5]
     with open(args.out, "w") as fh:  # not stdout: a result past the pipe's 64 KB was cut

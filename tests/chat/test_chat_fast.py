@@ -71,7 +71,8 @@ def test_customers_agents_and_managers_post_in_one_statement_what_the_services_w
     assert Message.objects.get(pk=posted[2].id).kind == "note"
 
 
-def test_unusual_cases_go_to_the_general_path_and_leave_no_trace():
+def test_unusual_cases_go_to_the_general_path_and_leave_no_trace(settings):
+    settings.CHAT_RATE_LIMIT = 5  # three descriptions and "first" count: one more is allowed
     customer, other = CustomerFactory(), CustomerFactory()
     agent = make_agent()
     conv = _chat(customer)
@@ -90,6 +91,11 @@ def test_unusual_cases_go_to_the_general_path_and_leave_no_trace():
              for c in (conv, closed, email, foreign)}
     assert after == before  # no sequence number was used up
     assert not Message.objects.filter(client_id__in=["c2", "a1", "c3", "c4"]).exists()
+    # The rate limit (the user's messages in the window, any conversation) is in the statement.
+    assert _post(_ident(customer), conv, "third", "c5") is not None
+    assert _post(_ident(customer), conv, "fourth", "c6") is None
+    assert chat_db.rate_limited(customer.pk)
+    assert not Message.objects.filter(client_id="c6").exists()
 
 
 def test_an_agent_who_lost_the_conversation_gets_no_more_live_messages(customer):

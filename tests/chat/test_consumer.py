@@ -3,6 +3,7 @@
 Each test proves one guarantee of docs/protocol.md.
 """
 
+import asyncio
 import json
 
 import pytest
@@ -236,6 +237,61 @@ def test_duplicate_and_stale_hints_never_duplicate_a_message(customer, chat):
     run(go)
 
 
+def _silently_posted(conversation, author, bodies, monkeypatch):
+    """Messages committed with no broadcast (the layer lost the hints); their frames."""
+    from helpdesk.services.conversations import message_payload
+
+    with monkeypatch.context() as m:
+        m.setattr(realtime, "_send", lambda group, event: None)
+        posted = [message_post(conversation=conversation, author=author,
+                               author_role="customer", body=b).message for b in bodies]
+    return [(p.seq, {"type": "message", **message_payload(p, [])}) for p in posted]
+
+
+def test_hints_arriving_out_of_order_are_delivered_in_order_once(customer, chat, monkeypatch):
+    key = session_key_for(customer)
+
+    async def go():
+        c = await Socket(key).open()
+        await c.send(type="join", conversation=chat.reference, last_seq=0)
+        await c.recv_until("message")
+        (s1, f1), (s2, f2), (s3, f3) = await sync_to_async(_silently_posted)(
+            chat, customer, ["one", "two", "three"], monkeypatch)
+        layer = get_channel_layer()
+        group = realtime.conversation_group(chat.pk)
+        for seq, frame in [(s3, f3), (s2, f2)]:  # the first one comes last
+            await layer.group_send(group, {"type": "conversation.message", "group": group,
+                                           "conversation": chat.pk, "seq": seq, "frame": frame})
+        assert await c.nothing(0.1)  # held: "one" is missing
+        await layer.group_send(group, {"type": "conversation.message", "group": group,
+                                       "conversation": chat.pk, "seq": s1, "frame": f1})
+        got = [await c.recv() for _ in range(3)]
+        assert [f["body"] for f in got] == ["one", "two", "three"]
+        assert await c.nothing(0.5)
+        await c.close()
+    run(go)
+
+
+def test_a_gap_that_stays_open_is_read_from_the_database(customer, chat, monkeypatch):
+    key = session_key_for(customer)
+
+    async def go():
+        c = await Socket(key).open()
+        await c.send(type="join", conversation=chat.reference, last_seq=0)
+        await c.recv_until("message")
+        (_s1, _f1), (s2, f2) = await sync_to_async(_silently_posted)(
+            chat, customer, ["lost", "arrived"], monkeypatch)
+        group = realtime.conversation_group(chat.pk)
+        await get_channel_layer().group_send(group, {
+            "type": "conversation.message", "group": group, "conversation": chat.pk,
+            "seq": s2, "frame": f2})
+        got = [await c.recv(timeout=2) for _ in range(2)]  # after GAP_WAIT, not the heartbeat
+        assert [f["body"] for f in got] == ["lost", "arrived"]
+        assert await c.nothing(0.5)
+        await c.close()
+    run(go)
+
+
 def test_a_dropped_hint_is_repaired_by_the_heartbeat_without_the_client(
         customer, chat, settings, monkeypatch):
     settings.CHAT_HEARTBEAT_SECONDS = 0.5
@@ -328,21 +384,28 @@ def test_losing_the_agent_role_closes_the_agents_socket_with_4403(agent):
     run(go)
 
 
-def test_message_rate_limit_per_user(customer, chat, settings):
-    settings.CHAT_RATE_LIMIT = 3
+def test_message_rate_limit_per_user_counts_every_socket_and_slides(customer, chat, settings):
+    settings.CHAT_RATE_LIMIT = 4
+    settings.CHAT_RATE_WINDOW_SECONDS = 2
     key = session_key_for(customer)
 
     async def go():
-        c = await Socket(key).open()
+        a, b = await open_joined(chat.reference, key, key)
         codes = []
-        for i in range(5):
-            await c.send(type="send", conversation=chat.reference, client_id=f"r{i}", body="x")
-            frames = await c.recv_until("ack", timeout=2) if i < 3 else [await c.recv()]
-            codes.append(frames[-1].get("code", frames[-1]["type"]))
-        await c.close()
+        # The chat's description is the customer's first message of the window.
+        for i, s in enumerate([a, b, a, b, a]):
+            await s.send(type="send", conversation=chat.reference, client_id=f"r{i}", body="x")
+            frame = (await s.recv_until("ack", timeout=2) if i < 3 else
+                     await s.recv_until("error", timeout=2))[-1]
+            codes.append(frame.get("code", frame["type"]))
+        await asyncio.sleep(2.1)  # the window slides past them
+        await b.send(type="send", conversation=chat.reference, client_id="later", body="x")
+        codes.append((await b.recv_until("ack", timeout=2))[-1]["type"])
+        await a.close()
+        await b.close()
         return codes
-    assert run(go) == ["ack", "ack", "ack", "rate_limited", "rate_limited"]
-    assert Message.objects.filter(conversation=chat, author=customer).count() == 4
+    assert run(go) == ["ack", "ack", "ack", "rate_limited", "rate_limited", "ack"]
+    assert Message.objects.filter(conversation=chat, author=customer).count() == 5
 
 
 def test_connection_cap_per_user(customer, settings):
