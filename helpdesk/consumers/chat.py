@@ -118,7 +118,8 @@ class ChatConsumer:
         if not session_key:
             self._close(chat_db.CLOSE_UNAUTHENTICATED)
             return
-        ident, code = await _db(chat_db.connection_open)(session_key=session_key)
+        ident, code = await _db(chat_db.connection_open)(session_key=session_key,
+                                                         origin=self.hub.origin)
         if ident is None:
             self._close(code)
             return
@@ -149,7 +150,8 @@ class ChatConsumer:
             self.hub.leave(group, self)
         if self.counted:
             self.counted = False
-            await _db(chat_db.connection_close)(user_id=self.ident.user.pk)
+            await _db(chat_db.connection_close)(user_id=self.ident.user.pk,
+                                                origin=self.hub.origin)
 
     # --- output ---------------------------------------------------------------------------
 

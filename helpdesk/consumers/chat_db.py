@@ -8,7 +8,6 @@ authorizes through ``helpdesk.access`` again: a socket never keeps a permission 
 
 import copy
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import import_module
@@ -16,7 +15,6 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import auth
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -24,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from helpdesk.access import NotFound, access_conversation, visible_conversations
+from helpdesk.consumers import caps
 from helpdesk.models import Attachment, Conversation, Status
 from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to, read_marks
 from helpdesk.services import conversations as conv_services
@@ -35,7 +34,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY_CONNECTIONS = 4429
 
-CONNECTION_COUNT_TTL = 3600
 
 
 class FrameError(Exception):
@@ -54,11 +52,6 @@ class Identity:
     as_agent: bool
     language: str
     session_key: str
-    touched_at: float = 0.0  # when the connection counter's expiry was last pushed back
-
-
-def _connections_key(user_id: int) -> str:
-    return f"chat:connections:{user_id}"
 
 
 def session_user(session_key: str | None, user_id: int | None = None):
@@ -100,8 +93,10 @@ def role_close_code(user, as_agent: bool) -> int | None:
     return CLOSE_FORBIDDEN if as_agent else None
 
 
-def connection_open(*, session_key: str | None) -> tuple[Identity | None, int | None]:
-    """Authenticate a new socket by its session and count it against the per-user cap."""
+def connection_open(*, session_key: str | None,
+                    origin: str) -> tuple[Identity | None, int | None]:
+    """Authenticate a new socket by its session and count it against the per-user cap
+    (``caps``; ``origin`` names the server process that holds it)."""
     fresh = session_user(session_key)
     if fresh is None:
         return None, CLOSE_UNAUTHENTICATED
@@ -109,25 +104,15 @@ def connection_open(*, session_key: str | None) -> tuple[Identity | None, int | 
     code = role_close_code(fresh, as_agent)
     if code:
         return None, code
-    key = _connections_key(fresh.pk)
-    cache.add(key, 0, timeout=CONNECTION_COUNT_TTL)
-    count = cache.incr(key)
-    cache.touch(key, CONNECTION_COUNT_TTL)
-    if count > settings.CHAT_MAX_CONNECTIONS_PER_USER:
-        cache.decr(key)
+    if not caps.acquire(user_id=fresh.pk, origin=origin):
         return None, CLOSE_TOO_MANY_CONNECTIONS
     if as_agent:
         agent_seen(agent_id=fresh.pk)
-    return Identity(fresh, as_agent, fresh.language, session_key or "", time.monotonic()), None
+    return Identity(fresh, as_agent, fresh.language, session_key or ""), None
 
 
-def connection_close(*, user_id: int) -> None:
-    key = _connections_key(user_id)
-    try:
-        if (cache.get(key) or 0) > 0:
-            cache.decr(key)
-    except ValueError:
-        pass
+def connection_close(*, user_id: int, origin: str) -> None:
+    caps.release(user_id=user_id, origin=origin)
 
 
 def _state(ident: Identity, conv: Conversation) -> dict:
@@ -446,7 +431,6 @@ def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
         return result
     result.user = fresh
     ident.user = fresh
-    _touch_counter(ident)
     if ident.as_agent:
         agent_seen(agent_id=fresh.pk)
     if not cursors:
@@ -466,15 +450,6 @@ def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
             result.latest[conv.reference] = latest_visible_seq(conversation=conv,
                                                                as_agent=ident.as_agent)
     return result
-
-
-def _touch_counter(ident: Identity) -> None:
-    """Keep the per-user connection counter alive while the socket is (a few times per TTL,
-    not on every check: with thousands of sockets that is a Redis round trip each)."""
-    now = time.monotonic()
-    if now - ident.touched_at > CONNECTION_COUNT_TTL / 4:
-        cache.touch(_connections_key(ident.user.pk), CONNECTION_COUNT_TTL)
-        ident.touched_at = now
 
 
 @dataclass
@@ -582,7 +557,6 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
             latest[conv[4]] = conv[5] if ident.as_agent else (conv[6] or 0)
         else:
             ident.user = user
-            _touch_counter(ident)
             if ident.as_agent:
                 seen_agents.append(user.pk)
             results[n] = Quiet(user, latest)

@@ -72,7 +72,9 @@ class Posted:
 
 
 def enabled(alias: str = "default") -> bool:
-    return settings.CHAT_FAST_PATH and connections[alias].vendor == "postgresql"
+    # From the settings, not ``connections[alias]``: in the event loop that handle is local to
+    # the calling task, so asking it on every connect built a DatabaseWrapper per socket.
+    return settings.CHAT_FAST_PATH and "postgresql" in connections.settings[alias]["ENGINE"]
 
 
 # --- the connection pool ----------------------------------------------------------------------

@@ -3,6 +3,7 @@ that runs their hops (``_db``) and the one timer that runs their periodic checks
 (``Heartbeats``). Why each exists: the docstring of ``helpdesk.consumers.chat``."""
 
 import asyncio
+import functools
 import logging
 import random
 import threading
@@ -10,12 +11,11 @@ import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import SyncToAsync
-from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from helpdesk.consumers import chat_db, chat_fast
+from helpdesk.consumers import caps, chat_db, chat_fast
+from helpdesk.consumers.hub import hub
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +35,43 @@ def _pool() -> ThreadPoolExecutor:
 HEALTH_CHECK_INTERVAL = 5.0  # seconds between CONN_HEALTH_CHECKS probes of a chat thread's connection
 
 
-class _ChatDatabaseSyncToAsync(DatabaseSyncToAsync):
-    """Channels' hop, with the connection health check (``CONN_HEALTH_CHECKS``: a ``SELECT 1``
-    round trip before the first query of every hop) done at most every
-    ``HEALTH_CHECK_INTERVAL`` seconds per connection, not once per frame.
-
-    Everything else of ``close_old_connections`` still runs around every hop: a connection
-    past ``CONN_MAX_AGE``, in the wrong autocommit state, or with an error in a previous hop is
-    checked or closed as before. A connection the server dropped within the interval fails
-    one hop (``server_error``: the client resends with the same client id) and is replaced on
-    the next (docs/performance.md, "Live chat").
-    """
-
-    def thread_handler(self, loop, *args, **kwargs):
+def _hop(fn, args, kwargs):
+    """Run ``fn`` on a chat database thread, with the bookkeeping Channels'
+    ``database_sync_to_async`` does around a hop: connections past ``CONN_MAX_AGE``, in the wrong
+    autocommit state or broken in an earlier hop are closed before and after. The health check
+    (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` round trip before the first query of every hop) is
+    done at most every ``HEALTH_CHECK_INTERVAL`` seconds per connection, not once per frame; a
+    connection the server dropped within the interval fails one hop (``server_error``: the
+    client resends with the same client id) and is replaced on the next (docs/performance.md,
+    "Live chat")."""
+    close_old_connections()
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.health_check_done:
+            if now - getattr(conn, "chat_checked_at", 0.0) < HEALTH_CHECK_INTERVAL:
+                conn.health_check_done = True
+            else:
+                conn.chat_checked_at = now  # this hop's first query runs the check
+    try:
+        return fn(*args, **kwargs)
+    finally:
         close_old_connections()
-        now = time.monotonic()
-        for conn in connections.all(initialized_only=True):
-            if conn.connection is not None and not conn.health_check_done:
-                if now - getattr(conn, "chat_checked_at", 0.0) < HEALTH_CHECK_INTERVAL:
-                    conn.health_check_done = True
-                else:
-                    conn.chat_checked_at = now  # this hop's first query runs the check
-        try:
-            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)
-        finally:
-            close_old_connections()
 
 
 def _db(fn):
-    """``fn`` as a coroutine run on the chat's database threads (see helpdesk.consumers.chat)."""
-    return _ChatDatabaseSyncToAsync(fn, thread_sensitive=False, executor=_pool())
+    """``fn`` as a coroutine run on the chat's database threads (see helpdesk.consumers.chat).
+
+    Plain ``run_in_executor``, not asgiref's ``SyncToAsync``: that one copies the socket task's
+    context into the thread and back, so every context-local object the hop touches (Django's
+    cache handle with its own Redis connection pool, the active translation) was created again
+    for each socket and kept for the socket's life: about 30 KB and one Redis connection per
+    idle socket (docs/performance.md, "Live chat", fifth pass). A chat thread keeps its own.
+    """
+    async def call(*args, **kwargs):
+        return await asyncio.get_running_loop().run_in_executor(
+            _pool(), functools.partial(_hop, fn, args, kwargs))
+
+    return call
 
 
 def db_threads_close() -> None:
@@ -109,6 +116,7 @@ class Heartbeats:
         self.slots: dict[int, set] = {}
         self.slot_of: dict[object, int] = {}
         self.task: asyncio.Task | None = None
+        self.alive_at = time.monotonic()
 
     @staticmethod
     def _step() -> float:
@@ -145,6 +153,7 @@ class Heartbeats:
                         due.append(consumer)
                 for start in range(0, len(due), self.BATCH):
                     await self._check(due[start:start + self.BATCH])
+                await self._keep_alive()
         except asyncio.CancelledError:
             pass
         except Exception:
@@ -153,6 +162,16 @@ class Heartbeats:
             self.task = None
             if self.slot_of:  # a failure above: keep the remaining sockets checked
                 self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _keep_alive(self) -> None:
+        """Keep this process's sockets counted towards their users' caps (``caps``)."""
+        if time.monotonic() - self.alive_at < caps.KEEP_ALIVE_SECONDS:
+            return
+        self.alive_at = time.monotonic()
+        try:
+            await _db(caps.keep_alive)(origin=hub().origin)
+        except Exception:
+            logger.warning("chat: refreshing this process's socket count failed", exc_info=True)
 
     async def _check(self, consumers: list) -> None:
         live = [c for c in consumers if c.ident is not None and not c.closed]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _ident(user):
-    ident, code = chat_db.connection_open(session_key=session_key_for(user))
+    ident, code = chat_db.connection_open(session_key=session_key_for(user), origin="test")
     assert code is None
     return ident
 
