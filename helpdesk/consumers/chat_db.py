@@ -7,6 +7,7 @@ authorizes through ``helpdesk.access`` again: a socket never keeps a permission 
 """
 
 import copy
+import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -467,6 +468,32 @@ def _model_backends() -> set[str]:
             if issubclass(import_string(path), ModelBackend)}
 
 
+_USER_COLUMNS = ("pk", "password", "is_active", "is_staff", "full_name", "email")
+
+
+def _decoded_session(data: str) -> dict:
+    """A session row's data, decoded (and its signature checked) once per distinct value:
+    an idle socket's session does not change between checks. Callers only read it."""
+    return _decode_session(data, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _decode_session(data: str, _secret: str) -> dict:
+    return import_module(settings.SESSION_ENGINE).SessionStore().decode(data)
+
+
+def _auth_hash(password: str) -> str:
+    """``get_session_auth_hash`` of a user with this password hash, computed once each."""
+    return _session_auth_hash(password, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _session_auth_hash(password: str, _secret: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(password=password).get_session_auth_hash()
+
+
 def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | None]:
     """The periodic check of many sockets in a few queries (not a few per socket).
 
@@ -502,16 +529,17 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
     todo = [(n, ident, cursors) for n, (ident, cursors) in enumerate(items) if ident.session_key]
     if not todo:
         return results
-    engine = import_module(settings.SESSION_ENGINE)
-    store = engine.SessionStore()
     sessions = {
-        key: store.decode(data) for key, data in Session.objects.filter(
+        key: _decoded_session(data) for key, data in Session.objects.filter(
             session_key__in={ident.session_key for _, ident, _ in todo},
             expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     }
     user_model = get_user_model()
-    users = user_model._default_manager.in_bulk({ident.user.pk for _, ident, _ in todo})
-    staff = {pk for pk, u in users.items() if u.is_staff}
+    # The columns a socket's user depends on, not model instances: a socket whose user row
+    # is unchanged keeps its user object; any change goes to the socket's own full check.
+    rows = {row[0]: row for row in user_model._default_manager.filter(
+        pk__in={ident.user.pk for _, ident, _ in todo}).values_list(*_USER_COLUMNS)}
+    staff = {pk for pk, row in rows.items() if row[3]}
     roles: dict[int, set] = defaultdict(set)
     teams: dict[int, set] = defaultdict(set)
     if staff:
@@ -532,8 +560,10 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
     backends = _model_backends()
     seen_agents: list[int] = []
     for n, ident, cursors in todo:
-        data, user = sessions.get(ident.session_key), users.get(ident.user.pk)
-        if data is None or user is None or bool(user.is_staff) != ident.as_agent:
+        data, row, user = sessions.get(ident.session_key), rows.get(ident.user.pk), ident.user
+        if (data is None or row is None
+                or row != tuple(getattr(user, c) for c in _USER_COLUMNS)
+                or bool(user.is_staff) != ident.as_agent):
             continue
         backend = data.get(BACKEND_SESSION_KEY)
         if (backend not in backends or str(data.get(SESSION_KEY)) != str(user.pk)
@@ -541,7 +571,7 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
             continue
         session_hash = data.get(HASH_SESSION_KEY)
         if not session_hash or not constant_time_compare(session_hash,
-                                                         user.get_session_auth_hash()):
+                                                         _auth_hash(user.password)):
             continue
         if user.is_staff:
             user.has_role = roles[user.pk].__contains__  # as _remember_roles does
@@ -556,7 +586,6 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
                 break
             latest[conv[4]] = conv[5] if ident.as_agent else (conv[6] or 0)
         else:
-            ident.user = user
             if ident.as_agent:
                 seen_agents.append(user.pk)
             results[n] = Quiet(user, latest)

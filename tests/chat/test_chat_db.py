@@ -73,6 +73,19 @@ def test_a_changed_password_or_a_foreign_conversation_is_never_quiet():
     assert chat_db.tick(ident=ident, cursors={conv.pk: conv.last_seq}).close_code == 4401
 
 
+def test_a_changed_user_row_goes_to_the_sockets_own_check_which_reloads_the_user():
+    customer = CustomerFactory(full_name="Ann Old")
+    conv = _chat(customer)
+    ident = _ident(customer)
+    assert chat_db.tick_many(items=[(ident, {conv.pk: conv.last_seq})])[0] is not None
+    type(customer).objects.filter(pk=customer.pk).update(full_name="Ann New")
+    (result,) = chat_db.tick_many(items=[(ident, {conv.pk: conv.last_seq})])
+    assert result is None and ident.user.full_name == "Ann Old"
+    assert chat_db.tick(ident=ident, cursors={conv.pk: conv.last_seq}).close_code is None
+    assert ident.user.full_name == "Ann New"
+    assert chat_db.tick_many(items=[(ident, {conv.pk: conv.last_seq})])[0] is not None
+
+
 def test_quiet_agents_are_checked_in_the_batch_with_notes_in_their_latest_seq(
         django_assert_num_queries):
     from django.utils import timezone
