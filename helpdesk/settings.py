@@ -344,6 +344,10 @@ CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
 # On PostgreSQL a text message from a joined socket is posted by the event loop in one
 # statement (helpdesk.consumers.chat_fast); off: every message takes the general path.
 CHAT_FAST_PATH = env.bool("CHAT_FAST_PATH", default=True)
+# Its connections per server process, at most. More is not faster: PostgreSQL spends more CPU
+# per commit with more of them busy (2 processes x 16 saturated this 2-core machine where
+# 2 x 8 did not; docs/performance.md, "Live chat").
+CHAT_FAST_POOL_SIZE = env.int("CHAT_FAST_POOL_SIZE", default=8)
 # The garbage collector's thresholds in server processes, set at start-up after freezing what
 # start-up created (helpdesk.gc_tuning); empty: Python's defaults (700, 10, 10).
 GC_THRESHOLDS = [int(n) for n in env.list("GC_THRESHOLDS", default=["50000", "20", "100"]) if n]

@@ -43,8 +43,7 @@ from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, me
 
 logger = logging.getLogger(__name__)
 
-POOL_SIZE = 16  # connections per event loop at most (a statement holds one for about a commit)
-POOL_WARM = 4   # opened at server start-up
+POOL_WARM = 4   # opened at server start-up (at most CHAT_FAST_POOL_SIZE, the pool's limit)
 
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
@@ -187,7 +186,7 @@ def _pool() -> _Pool:
     loop = asyncio.get_running_loop()
     pool = _pools.get(loop)
     if pool is None:
-        pool = _pools[loop] = _Pool(_params("default"), POOL_SIZE)
+        pool = _pools[loop] = _Pool(_params("default"), max(1, settings.CHAT_FAST_POOL_SIZE))
         with _lock:
             _all_pools.add(pool)
     return pool
@@ -196,7 +195,7 @@ def _pool() -> _Pool:
 def warm() -> None:
     """Open this event loop's connections ahead of the first messages (server start-up)."""
     if enabled():
-        _pool().warm(POOL_WARM)
+        _pool().warm(min(POOL_WARM, max(1, settings.CHAT_FAST_POOL_SIZE)))
 
 
 def close_all() -> None:

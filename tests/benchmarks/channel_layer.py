@@ -58,6 +58,13 @@ ERROR_PATTERNS = {
 }
 
 
+
+def server_cpus_prefix() -> list[str]:
+    """``BENCH_SERVER_CPUS=0``: run the servers measured on those CPUs only (``taskset -c``),
+    e.g. to see what is left of the latency when the server has a core to itself."""
+    cpus = os.environ.get("BENCH_SERVER_CPUS")
+    return ["taskset", "-c", cpus] if cpus else []
+
 def redis_url() -> str:
     return os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or (
         "redis://127.0.0.1:6379/8"
@@ -104,6 +111,7 @@ def run_one(variant: str, rate: float, args, url: str) -> dict:
                "--host", "127.0.0.1", "--port", str(port), "--ws-per-message-deflate", "false",
                "--log-level", "warning", "--no-access-log", "--lifespan", "off"]
         _flush_redis(url)
+    cmd = server_cpus_prefix() + cmd
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:

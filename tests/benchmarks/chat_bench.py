@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from tests.benchmarks.channel_layer import server_cpus_prefix
 from tests.benchmarks.loadgen import percentile
 from tests.services import REPO, free_port, wait_for_port
 
@@ -261,7 +262,8 @@ class Server:
         # BENCH_SERVER_WRAPPER: a script run instead of ``-m uvicorn`` with the same arguments
         # (e.g. uvicorn under cProfile, for a profile of the event loop's thread).
         wrapper = os.environ.get("BENCH_SERVER_WRAPPER")
-        cmd = [sys.executable, *([wrapper] if wrapper else ["-m", "uvicorn"]),
+        cmd = [*server_cpus_prefix(), sys.executable,
+               *([wrapper] if wrapper else ["-m", "uvicorn"]),
                "helpdesk.asgi:application", "--host",
                "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level",
                "warning", *self.args]
@@ -376,6 +378,7 @@ def run_chat(rate: float, chats: list[dict], args, tag: str) -> dict:
         pids = server.pids()
         profiler = _profile(pids[-1], args, f"chat-{rate:.0f}")
         cpu0 = cpu_seconds(pids)
+        per_pid0 = {pid: cpu_seconds([pid]) for pid in pids}
         t0 = time.perf_counter()
         start = t0 + 0.5
         for p in procs:
@@ -384,6 +387,10 @@ def run_chat(rate: float, chats: list[dict], args, tag: str) -> dict:
         results = collect(procs, timeout=args.duration + 120)
         wall = time.perf_counter() - t0
         cpu = cpu_seconds(pids) - cpu0
+        # With --workers: each worker's share (the kernel hands the listening socket's
+        # connections to whichever worker accepts first, not evenly).
+        per_pid = [round(100 * (cpu_seconds([pid]) - c0) / wall)
+                   for pid, c0 in per_pid0.items()] if args.workers > 1 else None
         if profiler is not None:
             profiler.wait(60)
     finally:
@@ -408,7 +415,7 @@ def run_chat(rate: float, chats: list[dict], args, tag: str) -> dict:
         "server_cpu_pct": round(100 * cpu / wall, 1),
         "cpu_s_per_1000": round(1000 * cpu / max(1, merged["delivered"]), 2),
         "load": round(os.getloadavg()[0], 1), "cpu_ref_ms": ref_ms,
-        "server_errors": _log_errors(log),
+        "process_cpu_pct": per_pid, "server_errors": _log_errors(log),
     }
 
 
@@ -531,6 +538,8 @@ def print_row(r: dict) -> None:
             notes[key] = r[key]
     if r.get("errors"):
         notes["error_frames"] = r["errors"]
+    if r.get("process_cpu_pct"):
+        notes["cpu % per process"] = r["process_cpu_pct"]
     if r.get("loadgen_gc_max_ms"):
         notes["loadgen gc max"] = r["loadgen_gc_max_ms"]
     if r.get("ack_p50_ms") is not None:
