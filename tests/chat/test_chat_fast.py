@@ -124,3 +124,38 @@ def test_an_agent_who_lost_the_conversation_gets_no_more_live_messages(customer)
         await a.close()
         await c.close()
     run(go)
+
+
+def test_the_pool_stays_within_its_size_and_serves_waiting_senders_in_arrival_order(settings):
+    """CHAT_FAST_POOL_SIZE bounds the connections a process opens to PostgreSQL, and a freed
+    connection goes to the sender that has waited longest (not to whoever asks next)."""
+    import asyncio
+
+    settings.CHAT_FAST_POOL_SIZE = 2
+
+    async def scenario():
+        pool = chat_fast._pool()
+        try:
+            first, second = await pool.get(), await pool.get()
+            served = []
+
+            async def send(n):
+                conn = await pool.get()
+                served.append(n)
+                await conn.execute("SELECT 1")
+                await asyncio.sleep(0)
+                pool.put(conn, True)
+
+            waiting = [asyncio.get_running_loop().create_task(send(n)) for n in range(4)]
+            await asyncio.sleep(0.05)
+            assert served == [] and pool.opened == 2  # all four wait; no third connection
+            pool.put(first, True)
+            late = asyncio.get_running_loop().create_task(send(99))  # asks after the four
+            pool.put(second, True)
+            await asyncio.gather(*waiting, late)
+            assert served == [0, 1, 2, 3, 99]
+            assert pool.opened == 2
+        finally:
+            chat_fast.close_all()
+
+    async_to_sync(scenario)()
