@@ -268,6 +268,9 @@ class ChatConsumer:
             await self.hub.join(realtime.QUEUE_GROUP, self)
         frames, cursor = await _db(chat_db.replay)(ident=self.ident, conversation_id=conv_id,
                                                    after=last_seq)
+        old = self.joined.get(conv_id)
+        if old is not None and "gap" in old:
+            old["gap"].cancel()  # a sync: the replay covers what it was waiting for
         self.joined[conv_id] = {"ref": ref, "cursor": cursor, "status": frames[0]["status"]}
         self.by_ref[ref] = conv_id
         self.push_json({"type": "joined", "conversation": ref, "last_seq": cursor})
@@ -277,7 +280,7 @@ class ChatConsumer:
     on_sync = on_join
 
     async def on_leave(self, frame):
-        conv_id = self.by_ref.pop(_str(frame.get("conversation")), None)
+        conv_id = self.by_ref.get(_str(frame.get("conversation")))
         if conv_id is not None:
             self._forget(conv_id)
         self.push_json({"type": "left", "conversation": frame.get("conversation")})
@@ -304,13 +307,16 @@ class ChatConsumer:
             client_id=frame.get("client_id"), internal=frame.get("internal", False),
             cursor=cursor,
         )
-        if conv_id in self.joined and cursor is not None:
-            self.joined[conv_id]["cursor"] = cursor
+        joined = self.joined.get(conv_id)
+        if joined is not None and cursor is not None:
+            joined["cursor"] = max(joined["cursor"], cursor)
         if conv_id is not None and self.typing_sent:
             # The message ends this bout of typing: the next keystroke is announced at once.
             self.typing_sent.pop(conv_id, None)
         for f in frames:
             self.push_json(f)
+        if joined is not None:
+            self._flush_held(joined)  # frames that arrived early and now follow the cursor
         self.push_json(ack)
 
     async def _send_fast(self, conv_id: int, ref: str, frame: dict) -> bool:

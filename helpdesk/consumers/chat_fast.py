@@ -38,12 +38,13 @@ from django.utils import timezone
 
 from helpdesk.access import visible_conversations
 from helpdesk.consumers.chat_db import Identity, compile_marked, shape_key
+from helpdesk.consumers.loops import per_loop
 from helpdesk.models import AuthorRole, Channel, MessageKind
 from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, message_frame
 
 logger = logging.getLogger(__name__)
 
-POOL_WARM = 4   # opened at server start-up (at most CHAT_FAST_POOL_SIZE, the pool's limit)
+POOL_WARM = 4   # opened at server start-up (never more than the pool's CHAT_FAST_POOL_SIZE)
 
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
@@ -168,7 +169,6 @@ def _finish(conn) -> None:
         pass
 
 
-_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool]" = weakref.WeakKeyDictionary()
 _all_pools: "weakref.WeakSet[_Pool]" = weakref.WeakSet()
 _lock = threading.Lock()
 
@@ -182,20 +182,20 @@ def _params(alias: str) -> dict:
     return params
 
 
-def _pool() -> _Pool:
-    loop = asyncio.get_running_loop()
-    pool = _pools.get(loop)
-    if pool is None:
-        pool = _pools[loop] = _Pool(_params("default"), max(1, settings.CHAT_FAST_POOL_SIZE))
-        with _lock:
-            _all_pools.add(pool)
+def _new_pool() -> _Pool:
+    pool = _Pool(_params("default"), max(1, settings.CHAT_FAST_POOL_SIZE))
+    with _lock:
+        _all_pools.add(pool)
     return pool
+
+
+_pool = per_loop(_new_pool)  # _pool(): the running event loop's pool
 
 
 def warm() -> None:
     """Open this event loop's connections ahead of the first messages (server start-up)."""
     if enabled():
-        _pool().warm(min(POOL_WARM, max(1, settings.CHAT_FAST_POOL_SIZE)))
+        _pool().warm(POOL_WARM)
 
 
 def close_all() -> None:
@@ -204,7 +204,7 @@ def close_all() -> None:
         pools = list(_all_pools)
     for pool in pools:
         pool.close()
-    _pools.clear()
+    _pool.instances.clear()
 
 
 # --- the statement ----------------------------------------------------------------------------

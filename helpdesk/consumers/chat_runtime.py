@@ -8,7 +8,6 @@ import logging
 import random
 import threading
 import time
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import close_old_connections, connections
 
 from helpdesk.consumers import caps, chat_db, chat_fast
 from helpdesk.consumers.hub import hub
+from helpdesk.consumers.loops import per_loop
 
 logger = logging.getLogger(__name__)
 
@@ -193,14 +193,4 @@ class Heartbeats:
                 c.on_event({"type": "chat.heartbeat", "conversations": result.latest})
 
 
-_heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeats]" = (
-    weakref.WeakKeyDictionary())
-
-
-def heartbeats() -> Heartbeats:
-    """The timer of the running event loop (tests run one loop per test)."""
-    loop = asyncio.get_running_loop()
-    hub = _heartbeats.get(loop)
-    if hub is None:
-        hub = _heartbeats[loop] = Heartbeats()
-    return hub
+heartbeats = per_loop(Heartbeats)  # heartbeats(): the timer of the running event loop

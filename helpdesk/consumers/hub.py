@@ -24,12 +24,12 @@ adds it): the hub needs it to find the members.
 import asyncio
 import logging
 import uuid
-import weakref
 from collections import deque
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers, get_channel_layer
 
+from helpdesk.consumers.loops import per_loop
 from helpdesk.realtime import QUEUE_GROUP
 
 logger = logging.getLogger(__name__)
@@ -241,16 +241,7 @@ class Hub:
                 logger.exception("chat queue update failed")
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
-
-
-def hub() -> Hub:
-    """The hub of the running event loop (tests run one loop per test)."""
-    loop = asyncio.get_running_loop()
-    found = _hubs.get(loop)
-    if found is None:
-        found = _hubs[loop] = Hub()
-    return found
+hub = per_loop(Hub)  # hub(): the hub of the running event loop
 
 
 __all__ = ["Hub", "hub"]

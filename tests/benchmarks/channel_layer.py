@@ -58,12 +58,12 @@ ERROR_PATTERNS = {
 }
 
 
-
 def server_cpus_prefix() -> list[str]:
     """``BENCH_SERVER_CPUS=0``: run the servers measured on those CPUs only (``taskset -c``),
     e.g. to see what is left of the latency when the server has a core to itself."""
     cpus = os.environ.get("BENCH_SERVER_CPUS")
     return ["taskset", "-c", cpus] if cpus else []
+
 
 def redis_url() -> str:
     return os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or (
