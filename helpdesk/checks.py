@@ -47,6 +47,13 @@ def production_settings(app_configs, **kwargs):
             hint="Links in emails are built from SITE_URL; use the public https address.",
             id="helpdesk.E004",
         ))
+    if not 0 < settings.CHAT_HEARTBEAT_SECONDS < 60:
+        errors.append(Error(
+            "CHAT_HEARTBEAT_SECONDS is not between 0 and 60.",
+            hint="Chat sockets re-check their session this often; a logout, password change "
+                 "or lost role must close them within 60 s (docs/protocol.md). Default: 40.",
+            id="helpdesk.E005",
+        ))
     return errors
 
 

@@ -180,6 +180,8 @@ def test_site_url_comes_from_the_environment_only(tmp_path):
         ({"ALLOWED_HOSTS": "*"}, "helpdesk.E002", "ALLOWED_HOSTS contains '*'."),
         ({"REDIS_URL": None}, "helpdesk.E003", "The in-memory channel layer is configured."),
         ({"SITE_URL": "http://help.example.com"}, "helpdesk.E004", "SITE_URL is not https."),
+        ({"CHAT_HEARTBEAT_SECONDS": "90"}, "helpdesk.E005",
+         "CHAT_HEARTBEAT_SECONDS is not between 0 and 60."),
     ],
 )
 def test_debug_off_refuses_an_unsafe_setting(tmp_path, overrides, code, message):
