@@ -46,6 +46,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the owner of ``email`` proved it by following a link sent there. Until then the
+    # address is not trusted: inbound mail does not join this account and nothing but the
+    # proof links is sent to it (accounts.services.email_trusted).
+    email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True,
+                                             editable=False)
 
     objects = UserManager()
 
