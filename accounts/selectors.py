@@ -33,3 +33,14 @@ def customer_profile_of(*, user: User) -> CustomerProfile:
         return CustomerProfile.objects.get(user=user)
     except CustomerProfile.DoesNotExist:
         return CustomerProfile(user=user)
+
+
+def email_trusted(user: User) -> bool:
+    """Whether ``user.email`` may be trusted as this account's: inbound mail from it joins
+    the account and mail other than proof links (verification, password reset) is sent to it.
+
+    Trusted once its owner followed a link sent there (``email_verified_at``), or while the
+    account has no usable password: such an account was made from mail sent from that address
+    and nobody can sign in to it except by a reset link sent there.
+    """
+    return user.email_verified_at is not None or not user.has_usable_password()
