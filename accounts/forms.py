@@ -10,10 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS, NOTIFY_FIELDS
 
-DUPLICATE_EMAIL = _(
-    "An account with this email address already exists. Log in or reset your password."
-)
-
 
 def normalize_email(value: str) -> str:
     return (value or "").strip().lower()
@@ -57,10 +53,9 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def clean_email(self):
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
-        return email
+        # Whether the address already has an account is not said here (nor anywhere on the
+        # page): accounts.services.sign_up_request tells the address's owner instead.
+        return normalize_email(self.cleaned_data["email"])
 
     def clean_full_name(self):
         return self.cleaned_data["full_name"].strip()
@@ -86,12 +81,13 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
-    """The new password after a reset link; the write goes through ``user_password_set``."""
+    """The new password after a reset link; the write goes through ``password_reset_complete``
+    (which also confirms the address the link was sent to)."""
 
     def save(self, commit=True):
-        from accounts.services import user_password_set
+        from accounts.services import password_reset_complete
 
-        user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+        password_reset_complete(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 
 

@@ -1,6 +1,7 @@
 """Reads for the account pages, and the one way to get an address you will act on."""
 
 from django.db.models import QuerySet
+from django.utils.http import urlsafe_base64_decode
 
 from accounts.models import Address, CustomerProfile, User
 
@@ -39,8 +40,21 @@ def email_trusted(user: User) -> bool:
     """Whether ``user.email`` may be trusted as this account's: inbound mail from it joins
     the account and mail other than proof links (verification, password reset) is sent to it.
 
-    Trusted once its owner followed a link sent there (``email_verified_at``), or while the
-    account has no usable password: such an account was made from mail sent from that address
-    and nobody can sign in to it except by a reset link sent there.
+    Trusted once its owner followed a link sent there (``email_verified_at``: a confirmation
+    link while signed in, or a completed password reset), or while a customer account has no
+    usable password: such an account was made from mail sent from that address and nobody can
+    sign in to it except by a reset link sent there. A staff account without a password was
+    typed in by a superuser, which proves nothing about the mailbox.
     """
-    return user.email_verified_at is not None or not user.has_usable_password()
+    if user.email_verified_at is not None:
+        return True
+    return not user.is_staff and not user.has_usable_password()
+
+
+def user_by_uidb64(uidb64: str) -> User | None:
+    """The active user a link's ``uidb64`` names, or None (bad, unknown or inactive alike)."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()

@@ -3,18 +3,22 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.choices import Role
 from accounts.models import Address, CustomerProfile, User
+from accounts.selectors import email_trusted
+from accounts.signals import email_verified
+from accounts.tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,103 @@ def customer_sign_up(*, email: str, password: str, full_name: str, language: str
     group, _ = Group.objects.get_or_create(name=Role.CUSTOMER)
     user.groups.add(group)
     return user
+
+
+def sign_up_request(*, email: str, password: str, full_name: str,
+                    language: str = "en") -> User | None:
+    """Sign a visitor up with ``email``; what they see must not depend on the address being free.
+
+    A free address gets a new customer (``customer_sign_up``), not yet trusted, and a link to
+    confirm the address. An address that already has an account gets no new account, and its
+    owner a notice with a password-reset link (that account may be theirs, or someone else's
+    made with their address: the reset takes it back). Returns the new user, or None. Emails
+    leave after commit.
+    """
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = customer_sign_up(email=email, password=password, full_name=full_name,
+                                        language=language)
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            email_verification_request(user=user)
+            return user
+    else:
+        # The work of creating one (hashing the password), so the time taken tells nothing.
+        make_password(password)
+    if existing is not None:
+        sign_up_notice_request(user=existing)
+    return None
+
+
+def sign_up_notice_request(*, user: User) -> bool:
+    """Tell the owner of ``user.email`` that someone tried to sign up with it, with a
+    password-reset link (a proof link, so it may go to an address not yet trusted). Nothing
+    for an account that may not reset its password (``password_reset_allowed``)."""
+    from accounts.tasks import send_sign_up_notice
+
+    if not password_reset_allowed(user):
+        return False
+    send_sign_up_notice.delay_on_commit(user.pk)
+    return True
+
+
+def sign_up_notice_send(*, user: User) -> None:
+    """Build and send the "your address was used to sign up" notice in the user's language."""
+    _account_email_send(user=user, template="accounts/email/signup_notice", kind="password",
+                        context={"reset_url": password_reset_link(user=user),
+                                 "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}"})
+    logger.info("sign-up notice sent to user %s", user.pk)
+
+
+# --- Confirming the email address -------------------------------------------------------------
+
+def email_verification_request(*, user: User) -> bool:
+    """Send ``user`` a link to confirm their address, after commit; False (nothing sent) when
+    the address is already trusted (``email_trusted``)."""
+    from accounts.tasks import send_verification_email
+
+    if email_trusted(user) or not user.is_active:
+        return False
+    send_verification_email.delay_on_commit(user.pk)
+    return True
+
+
+def email_verification_link(*, user: User) -> str:
+    """The absolute confirmation link for ``user``, built on ``SITE_URL``."""
+    path = reverse("accounts:email_verify", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": email_verification_token.make_token(user),
+    })
+    return f"{settings.SITE_URL}{path}"
+
+
+def email_verification_send(*, user: User) -> None:
+    """Build and send the confirmation email in the user's preferred language."""
+    _account_email_send(user=user, template="accounts/email/verify", kind="verify",
+                        context={"verify_url": email_verification_link(user=user)})
+    logger.info("address confirmation email sent to user %s", user.pk)
+
+
+def email_verify(*, user: User) -> bool:
+    """Record that the owner of ``user.email`` proved it (they followed a link sent there);
+    False if it was already proven. ``email_verified`` receivers hear of it after commit.
+
+    The caller checked the proof: a confirmation link followed by the signed-in account
+    holder, or a password reset completed through its emailed link.
+    """
+    now = timezone.now()
+    updated = User.objects.filter(pk=user.pk, email__iexact=user.email,
+                                  email_verified_at__isnull=True).update(email_verified_at=now)
+    if not updated:
+        return False
+    user.email_verified_at = now
+    transaction.on_commit(lambda: email_verified.send(sender=User, user=user))
+    logger.info("user %s confirmed their email address", user.pk)
+    return True
 
 
 @transaction.atomic
@@ -97,12 +198,30 @@ def user_password_set(*, user: User, password: str) -> None:
     axes_reset(username=user.email.lower())
 
 
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> None:
+    """Set the password chosen through an emailed reset link (already validated).
+
+    Following that link proved the mailbox, so the address becomes trusted (``email_verify``),
+    and every other session of the account ends (their session hash no longer matches): how
+    the owner of an address takes back an account someone else made with it.
+    """
+    user_password_set(user=user, password=password)
+    email_verify(user=user)
+
+
 # --- Password reset ---------------------------------------------------------------------------
 
 def password_reset_allowed(user: User) -> bool:
     """Whether ``user`` may receive a reset link: active, and either with a password or a
     customer without one (an account created from an inbound email: the link is how its
     owner claims it). Staff without a usable password stay locked out of resets.
+
+    Whether the address is trusted (``email_trusted``) does not matter: the link is itself
+    the proof. It goes only to the address, and completing it confirms the address
+    (``password_reset_complete``), which is how a customer takes back an address that
+    someone else signed up with. The accounts without a password it admits are exactly the
+    ones ``email_trusted`` trusts without a confirmation.
     """
     return user.is_active and (user.has_usable_password() or not user.is_staff)
 
@@ -136,25 +255,33 @@ def password_reset_link(*, user: User) -> str:
 
 def password_reset_email_send(*, user: User) -> None:
     """Build and send the reset email in the user's preferred language."""
+    _account_email_send(user=user, template="accounts/email/password_reset", kind="password",
+                        context={"reset_url": password_reset_link(user=user)})
+    logger.info("password reset email sent to user %s", user.pk)
+
+
+def link_valid_hours() -> int:
+    """How long the emailed reset and confirmation links work, in whole hours (at least 1)."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+
+
+def _account_email_send(*, user: User, template: str, kind: str, context: dict) -> None:
+    """Render ``<template>_subject.txt`` and ``_body.txt`` in the user's language and send it
+    to ``user.email`` through the normal email path (the outbox)."""
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {
-            "user": user,
-            "reset_url": password_reset_link(user=user),
-            "site_url": settings.SITE_URL,
-            "valid_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
-        }
+        context = {"user": user, "site_url": settings.SITE_URL,
+                   "valid_hours": link_valid_hours(), **context}
         subject = "".join(
-            render_to_string("accounts/email/password_reset_subject.txt", context).splitlines()
-        ).strip()
-        body = render_to_string("accounts/email/password_reset_body.txt", context)
+            render_to_string(f"{template}_subject.txt", context).splitlines()).strip()
+        body = render_to_string(f"{template}_body.txt", context)
     message = EmailMultiAlternatives(
         subject=subject, body=body, to=[user.email],
-        # X-Helpdesk-Kind: the outbox's label for it (the outbox backend removes the header).
-        headers={"Content-Language": language, "X-Helpdesk-Kind": "password"},
+        # X-Helpdesk-Kind: the outbox's label for it (the outbox backend removes the header);
+        # "verify" and "password" mark the proof links, the only mail an untrusted address gets.
+        headers={"Content-Language": language, "X-Helpdesk-Kind": kind},
     )
     message.send()
-    logger.info("password reset email sent to user %s", user.pk)
 
 
 # --- Addresses --------------------------------------------------------------------------------

@@ -27,6 +27,42 @@ def send_password_reset_email(user_id: int) -> bool:
     return True
 
 
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
+)
+def send_verification_email(user_id: int) -> bool:
+    """Email the user ``user_id`` a link to confirm their address, unless it is trusted by now."""
+    from accounts.models import User
+    from accounts.selectors import email_trusted
+    from accounts.services import email_verification_send
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or email_trusted(user):
+        logger.info("address confirmation for user %s skipped: confirmed, inactive or gone",
+                    user_id)
+        return False
+    email_verification_send(user=user)
+    return True
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
+)
+def send_sign_up_notice(user_id: int) -> bool:
+    """Tell the user ``user_id`` that someone tried to sign up with their address."""
+    from accounts.models import User
+    from accounts.services import password_reset_allowed, sign_up_notice_send
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not password_reset_allowed(user):
+        logger.info("sign-up notice for user %s skipped: inactive or gone", user_id)
+        return False
+    sign_up_notice_send(user=user)
+    return True
+
+
 @shared_task
 def clear_expired_sessions() -> None:
     """Delete expired sessions (what ``manage.py clearsessions`` does), nightly from beat."""

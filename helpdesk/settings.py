@@ -230,20 +230,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Password-reset and address-confirmation links (accounts.tokens) stop working after this long:
+# a link that proves a mailbox should not outlive the visit that asked for it.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one email from one address, that pair
-# is locked out for AXES_COOLOFF_TIME.
+# is locked out for AXES_COOLOFF_TIME. Rotating addresses does not help: after
+# LOGIN_ACCOUNT_FAILURE_LIMIT failures for one email from anywhere, or LOGIN_IP_FAILURE_LIMIT
+# from one address (an IPv6 /64) for any emails, within the cool-off, that email or that address
+# is locked out too (accounts.lockout). 0 turns either off.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per email whatever its letter case (else each spelling gets its own allowance).
 AXES_USERNAME_CALLABLE = "accounts.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+# The client address every throttle counts under: REMOTE_ADDR (uvicorn's --proxy-headers puts
+# the proxy's X-Forwarded-For there), an IPv6 address as its /64 network.
+AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_ip"
+
+# Throttles (accounts.limits), each counted per account (or address) and per client address
+# over a fixed window, in the shared cache; over the limit the page answers 429 and says why.
+# 0 turns that count off.
+SIGNUP_PER_ADDRESS = env.int("SIGNUP_PER_ADDRESS", default=3)
+SIGNUP_PER_IP = env.int("SIGNUP_PER_IP", default=10)
+SIGNUP_WINDOW_SECONDS = env.int("SIGNUP_WINDOW_SECONDS", default=3600)
+PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
+PASSWORD_RESET_MAILS_PER_IP = env.int("PASSWORD_RESET_MAILS_PER_IP", default=10)
+PASSWORD_RESET_MAILS_WINDOW_SECONDS = env.int("PASSWORD_RESET_MAILS_WINDOW_SECONDS", default=3600)
+VERIFY_MAILS_PER_ACCOUNT = env.int("VERIFY_MAILS_PER_ACCOUNT", default=3)
+VERIFY_MAILS_PER_IP = env.int("VERIFY_MAILS_PER_IP", default=10)
+VERIFY_MAILS_WINDOW_SECONDS = env.int("VERIFY_MAILS_WINDOW_SECONDS", default=3600)
+WEB_REQUESTS_PER_ACCOUNT = env.int("WEB_REQUESTS_PER_ACCOUNT", default=10)
+WEB_REQUESTS_PER_IP = env.int("WEB_REQUESTS_PER_IP", default=30)
+WEB_REQUESTS_WINDOW_SECONDS = env.int("WEB_REQUESTS_WINDOW_SECONDS", default=3600)
+WEB_REPLIES_PER_ACCOUNT = env.int("WEB_REPLIES_PER_ACCOUNT", default=20)
+WEB_REPLIES_PER_IP = env.int("WEB_REPLIES_PER_IP", default=60)
+WEB_REPLIES_WINDOW_SECONDS = env.int("WEB_REPLIES_WINDOW_SECONDS", default=600)
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
+from accounts.limits import Throttled, throttle
 from helpdesk.access import NotFound, access_attachment, access_conversation
 from helpdesk.attribution import source_article_for
 from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Conversation, Status
@@ -64,15 +65,20 @@ def chat_start(request):
     initial = {k: request.GET[k] for k in ("topic", "order", "description") if request.GET.get(k)}
     form = ChatStartForm(request.POST or None, user=request.user, initial=initial)
     agents_online = chat_open_now()
+    status = 200
     if request.method == "POST" and form.is_valid():
         channel = Channel.CHAT if agents_online else Channel.WEB
         try:
+            throttle("web_request", request=request, account=request.user.pk)
             conversation = conversation_open(
                 customer=request.user, channel=channel, topic=form.cleaned_data["topic"],
                 order=form.cleaned_data["order"], description=form.cleaned_data["description"],
                 client_id=request.POST.get("client_id", "")[:64],
                 source_article_id=source_article_for(request),
             )
+        except Throttled as exc:  # what they wrote stays in the form
+            form.add_error(None, exc.message)
+            status = 429
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -84,7 +90,8 @@ def chat_start(request):
                     "follow it here.") % {"reference": conversation.reference})
                 return redirect("requests:detail", reference=conversation.reference)
             return redirect("chat:page", reference=conversation.reference)
-    return render(request, "chat/start.html", {"form": form, "agents_online": agents_online})
+    return render(request, "chat/start.html", {"form": form, "agents_online": agents_online},
+                  status=status)
 
 
 @login_required

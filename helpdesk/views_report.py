@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.limits import Throttled, throttle
 from helpdesk.access import NotFound as ConversationNotFound
 from helpdesk.access import access_conversation
 from helpdesk.attribution import source_article_for
@@ -53,14 +54,19 @@ def report_problem(request, number):
     initial = {"problem": request.GET.get("problem")} if request.GET.get(
         "problem") in OrderProblem.values else {}
     form = ReportProblemForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            throttle("web_request", request=request, account=request.user.pk)
             conversation = order_problem_report(
                 customer=request.user, order=order, problem=form.cleaned_data["problem"],
                 description=form.cleaned_data["description"],
                 channel=form.cleaned_data["channel"],
                 source_article_id=source_article_for(request),
             )
+        except Throttled as exc:  # what they wrote stays in the form
+            form.add_error(None, exc.message)
+            status = 429
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -75,7 +81,7 @@ def report_problem(request, number):
         chat_url = reverse("chat:start") + "?" + urlencode({"order": order.number,
                                                              "topic": topic})
     return render(request, "orders/report_problem.html",
-                  {"order": order, "form": form, "chat_url": chat_url})
+                  {"order": order, "form": form, "chat_url": chat_url}, status=status)
 
 
 @login_required

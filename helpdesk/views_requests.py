@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
+from accounts.limits import Throttled, throttle
 from helpdesk.access import NotFound, access_conversation
 from helpdesk.models import Channel, Status
 from helpdesk.selectors import customer_conversations, messages_visible_to
@@ -56,11 +57,16 @@ def request_list(request):
 def request_detail(request, reference):
     conversation = _own_request(request, reference)
     form = ReplyForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            throttle("web_reply", request=request, account=request.user.pk)
             request_reply(conversation=conversation, customer=request.user,
                           body=form.cleaned_data["body"],
                           client_id=form.cleaned_data["client_id"])
+        except Throttled as exc:  # the reply stays in the form
+            form.add_error(None, exc.message)
+            status = 429
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -77,7 +83,7 @@ def request_detail(request, reference):
         "conversation": conversation, "thread": thread, "form": form,
         "live_chat": live_chat,
         "closed": conversation.status in (Status.RESOLVED, Status.CLOSED),
-    })
+    }, status=status)
 
 
 app_name = "requests"

@@ -3,8 +3,10 @@
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 
 from accounts.models import User
+from accounts.services import email_verification_link
 from tests.factories import PASSWORD
 from tests.services import CHROMIUM, chromium_available, require
 
@@ -27,7 +29,7 @@ def russian_browser_page():
 
 
 @pytest.mark.e2e
-def test_visitor_signs_up_in_russian_fixes_a_password_mismatch_and_reaches_my_account(
+def test_visitor_signs_up_in_russian_fixes_a_password_mismatch_and_confirms_the_address(
     asgi_server,
 ):
     require(chromium_available(), f"needs Chromium at {CHROMIUM}")
@@ -36,6 +38,15 @@ def test_visitor_signs_up_in_russian_fixes_a_password_mismatch_and_reaches_my_ac
 
     user = User.objects.get(email="nina@example.com")
     assert user.language == "ru" and user.has_role("customer")
+    assert user.email_verified_at is None
+    # The link of the confirmation email (stateless: the same one the email carries).
+    link = email_verification_link(user=user).replace(settings.SITE_URL, asgi_server.url)
+
+    with russian_browser_page() as page:
+        confirm_in_browser(page, asgi_server.url, link)
+
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
 
 
 def signup_in_browser(page, base_url: str) -> None:
@@ -58,6 +69,22 @@ def signup_in_browser(page, base_url: str) -> None:
     page.fill("#id_password2", PASSWORD)
     page.click("form[data-testid=signup-form] button[type=submit]")
 
+    page.wait_for_url(f"{base_url}/accounts/signup/sent/")
+    assert "nina@example.com" in page.get_by_test_id("signup-sent").inner_text()
+    assert page.locator("html").get_attribute("lang") == "ru"
+
+
+def confirm_in_browser(page, base_url: str, link: str) -> None:
+    """Follow the emailed link signed out: log in from it, come back, confirm."""
+    page.goto(link)
+    page.get_by_test_id("verify-login").click()
+    page.fill("#id_username", "nina@example.com")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(link)
+    page.click("form[data-testid=verify-form] button[type=submit]")
+
     page.wait_for_url(f"{base_url}/accounts/")
     assert page.get_by_test_id("whoami").inner_text() == "Nina Orlova"
     assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.get_by_test_id("verify-notice").count() == 0

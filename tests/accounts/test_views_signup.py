@@ -18,24 +18,28 @@ def form_data(**overrides):
 
 
 @pytest.mark.django_db
-def test_sign_up_creates_a_customer_with_profile_and_role_and_logs_them_in(client):
+def test_sign_up_creates_an_unconfirmed_customer_and_asks_to_check_the_email(client):
     response = client.post(URL, form_data())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:account")
+    assert response["Location"] == reverse("accounts:signup_done")
     user = User.objects.get()
     assert user.email == "anna.petrova@example.com"
     assert user.full_name == "Anna Petrova"
     assert user.language == "ru"
     assert user.check_password(PASSWORD)
     assert not user.is_staff
+    assert user.email_verified_at is None
     assert list(user.groups.values_list("name", flat=True)) == [Role.CUSTOMER]
     assert CustomerProfile.objects.filter(user=user).exists()
-    # Logged in: the account page answers instead of redirecting to the login page.
-    page = client.get(reverse("accounts:account"))
-    assert page.status_code == 200
-    assert page.wsgi_request.user == user
-    assert page.context["LANGUAGE_CODE"] == "ru"
+    # Not signed in (an address already in use must get the same answer): the customer logs
+    # in with the password they chose.
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "anna.petrova@example.com" in page
+    assert client.post(reverse("accounts:login"), {
+        "username": user.email, "password": PASSWORD}).status_code == 302
+    assert client.get(reverse("accounts:account")).wsgi_request.user == user
 
 
 @pytest.mark.django_db
@@ -65,14 +69,13 @@ def test_sign_up_errors_are_shown_in_simplified_chinese(client):
 
 
 @pytest.mark.django_db
-def test_sign_up_refuses_an_email_already_used_in_any_letter_case(client):
+def test_sign_up_with_an_address_in_use_in_any_letter_case_makes_no_second_account(client):
     CustomerFactory(email="anna.petrova@example.com")
 
     response = client.post(URL, form_data(email="ANNA.PETROVA@example.com"))
 
-    assert response.status_code == 200
-    errors = field_errors(response.content.decode(), "email")
-    assert len(errors) == 1 and "already exists" in errors[0]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
 
@@ -89,13 +92,15 @@ def test_sign_up_refuses_a_weak_password_with_django_validator_messages(client):
 
 
 @pytest.mark.django_db
-def test_sign_up_follows_a_safe_next_but_not_an_external_one(client):
-    response = client.post(URL, form_data(next="/accounts/addresses/"))
-    assert response["Location"] == "/accounts/addresses/"
+def test_sign_up_passes_a_safe_next_on_to_the_login_link_but_not_an_external_one(client):
+    response = client.post(URL, form_data(next="/accounts/addresses/"), follow=True)
+    login_link = f'{reverse("accounts:login")}?next=/accounts/addresses/'
+    assert f'href="{login_link}"' in response.content.decode()
 
     other = Client()
     response = other.post(URL, form_data(email="b@example.com", next="https://evil.example/"))
-    assert response["Location"] == reverse("accounts:account")
+    assert response["Location"] == reverse("accounts:signup_done")
+    assert "evil.example" not in other.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
