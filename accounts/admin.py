@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_two_factor import reset_two_factor
 from accounts.models import Address, AgentProfile, CustomerProfile, User
 
 
@@ -41,6 +42,7 @@ class UserAdmin(DjangoUserAdmin):
                 "fields": ("email", "full_name", "password1", "password2")}),
     )
     inlines = [CustomerProfileInline, AgentProfileInline, AddressInline]
+    actions = [reset_two_factor]
 
 
 @admin.register(AgentProfile)

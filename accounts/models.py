@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Role, Topic
 
+# How an erased customer is named wherever a name is shown (console, reports, admin).
+ERASED_NAME = _("Deleted customer")
+
 
 class UserManager(DjangoUserManager):
     """Users log in with their email address; there is no username."""
@@ -51,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # proof links is sent to it (accounts.services.email_trusted).
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True,
                                              editable=False)
+    # When the account was erased (accounts.erasure.customer_erase): the row stays, without
+    # personal data, so conversations and orders keep their customer for the reports.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -63,12 +69,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self):
+        if self.erased_at:
+            return str(ERASED_NAME)
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email
 
     def get_full_name(self):
+        if self.erased_at:
+            return str(ERASED_NAME)
         return self.full_name or self.email
 
     def get_short_name(self):
+        if self.erased_at:
+            return str(ERASED_NAME)
         return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 
     def has_role(self, role: str) -> bool:

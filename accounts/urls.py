@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_erasure, views_two_factor
 
 app_name = "accounts"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
     path("addresses/<int:address_id>/default/", views.address_set_default,
          name="address_set_default"),
+    path("two-factor/", views_two_factor.verify, name="two_factor_verify"),
+    path("two-factor/setup/", views_two_factor.setup, name="two_factor_setup"),
+    path("delete/", views_erasure.account_delete, name="account_delete"),
 ]

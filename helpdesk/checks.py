@@ -54,6 +54,13 @@ def production_settings(app_configs, **kwargs):
                  "or lost role must close them within 60 s (docs/protocol.md). Default: 40.",
             id="helpdesk.E005",
         ))
+    if not settings.SUPERUSER_REQUIRE_2FA:
+        errors.append(Error(
+            "Superusers can sign in without a second factor.",
+            hint="With DEBUG off, leave SUPERUSER_REQUIRE_2FA on: a superuser confirms each "
+                 "sign-in with a code from an authenticator app (accounts.two_factor).",
+            id="helpdesk.E006",
+        ))
     return errors
 
 

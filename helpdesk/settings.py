@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "axes",
+    # Two-factor sign-in for staff (accounts.two_factor): TOTP devices and static backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "orders",
     "faq",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +239,20 @@ LOGOUT_REDIRECT_URL = "home"
 # Password-reset and address-confirmation links (accounts.tokens) stop working after this long:
 # a link that proves a mailbox should not outlive the visit that asked for it.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Two-factor sign-in (accounts.two_factor): superusers must confirm a TOTP code after their
+# password in production (helpdesk.E006 refuses DEBUG off without it); agents and managers too
+# with STAFF_REQUIRE_2FA. Code attempts are throttled per account and per IP in the window.
+SUPERUSER_REQUIRE_2FA = env.bool("SUPERUSER_REQUIRE_2FA", default=not DEBUG)
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
+TWO_FACTOR_ATTEMPTS_PER_ACCOUNT = env.int("TWO_FACTOR_ATTEMPTS_PER_ACCOUNT", default=5)
+TWO_FACTOR_ATTEMPTS_PER_IP = env.int("TWO_FACTOR_ATTEMPTS_PER_IP", default=20)
+TWO_FACTOR_ATTEMPTS_WINDOW_SECONDS = env.int("TWO_FACTOR_ATTEMPTS_WINDOW_SECONDS", default=900)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Help Desk")
+# Never show a device's key or QR code in the admin (django-otp's device admins are not
+# registered at all: accounts.apps; a superuser resets a device through the service).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one email from one address, that pair
 # is locked out for AXES_COOLOFF_TIME. Rotating addresses does not help: after

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk import healthz, views, views_account, views_contact, views_report
+from helpdesk import healthz, views, views_account, views_contact, views_erasure, views_report
 
 admin.site.site_header = _("Help desk")
 admin.site.site_title = _("Help desk")
@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/my-data.json", views_account.my_data, name="my_data"),
     path("accounts/", include("accounts.urls")),
     path("admin/reports/", include("helpdesk.reports.urls")),  # before admin/: its catch-all
+    path("admin/console/<str:reference>/erase-customer/",
+         admin.site.admin_view(views_erasure.erase_customer), name="console_erase_customer"),
     path("admin/console/", include("helpdesk.admin_console")),  # before admin/: its catch-all
     path("admin/", admin.site.urls),
     path("help/", include("faq.urls")),

@@ -1,5 +1,5 @@
-# Placeholder reserved for the erasure work (issue 12); operations added there.
-from django.db import migrations
+# The erasure work of issue 12: an erased account keeps its row without personal data.
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -8,4 +8,10 @@ class Migration(migrations.Migration):
         ("accounts", "0002_email_verification"),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name="user",
+            name="erased_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="erased"),
+        ),
+    ]

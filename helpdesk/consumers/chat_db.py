@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import translation
 
+from accounts.two_factor import session_satisfies
 from helpdesk.access import NotFound, access_conversation, visible_conversations
 from helpdesk.consumers import caps
 from helpdesk.models import Attachment, Conversation, Status
@@ -69,6 +70,8 @@ def session_user(session_key: str | None, user_id: int | None = None):
     request.session = engine.SessionStore(session_key)
     user = auth.get_user(request)
     if not user.is_authenticated or (user_id is not None and user.pk != user_id):
+        return None
+    if not session_satisfies(user, request.session):  # staff who must use 2FA and did not
         return None
     if user.is_staff:
         _remember_roles(user)

@@ -182,6 +182,8 @@ def test_site_url_comes_from_the_environment_only(tmp_path):
         ({"SITE_URL": "http://help.example.com"}, "helpdesk.E004", "SITE_URL is not https."),
         ({"CHAT_HEARTBEAT_SECONDS": "90"}, "helpdesk.E005",
          "CHAT_HEARTBEAT_SECONDS is not between 0 and 60."),
+        ({"SUPERUSER_REQUIRE_2FA": "false"}, "helpdesk.E006",
+         "Superusers can sign in without a second factor."),
     ],
 )
 def test_debug_off_refuses_an_unsafe_setting(tmp_path, overrides, code, message):
