@@ -358,7 +358,15 @@ RETURN_ADDRESS = env.str(
 RETURN_PROCESSING_DAYS = env.int("RETURN_PROCESSING_DAYS", default=7)
 RETURN_PHOTO_MAX_COUNT = 5
 RETURN_PHOTO_MAX_BYTES = env.int("RETURN_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
-RETURN_PHOTO_MAX_PIXELS = env.int("RETURN_PHOTO_MAX_PIXELS", default=25_000_000)
+RETURN_PHOTO_MAX_PIXELS = env.int("RETURN_PHOTO_MAX_PIXELS", default=4096 * 4096)
+# Every photo (returns, chat, email) is checked by orders.photos: at most this many decoded at
+# once per process (a waiting upload gets "busy" after PHOTO_DECODE_WAIT_SECONDS), and each
+# account and client address may upload so many per window (0 turns that count off).
+PHOTO_DECODE_CONCURRENCY = env.int("PHOTO_DECODE_CONCURRENCY", default=2)
+PHOTO_DECODE_WAIT_SECONDS = env.float("PHOTO_DECODE_WAIT_SECONDS", default=10.0)
+PHOTO_UPLOADS_PER_ACCOUNT = env.int("PHOTO_UPLOADS_PER_ACCOUNT", default=30)
+PHOTO_UPLOADS_PER_IP = env.int("PHOTO_UPLOADS_PER_IP", default=120)
+PHOTO_UPLOADS_WINDOW_SECONDS = env.int("PHOTO_UPLOADS_WINDOW_SECONDS", default=600)
 
 # Contact us: business hours and holidays are set in the admin, in this time zone.
 SUPPORT_TIME_ZONE = env.str("SUPPORT_TIME_ZONE", default="Europe/Moscow")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.downloads import content_disposition
 from helpdesk.services.data_export import customer_data_export
 
 
@@ -20,5 +21,5 @@ def my_data(request):
         content_type="application/json; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="my-helpdesk-data-{stamp}.json"'
+    response["Content-Disposition"] = content_disposition(f"my-helpdesk-data-{stamp}.json")
     return response

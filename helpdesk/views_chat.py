@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
-from accounts.limits import Throttled, throttle
+from accounts.downloads import content_disposition
+from accounts.limits import Throttled, client_ip, throttle
 from helpdesk.access import NotFound, access_attachment, access_conversation
 from helpdesk.attribution import source_article_for
 from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Conversation, Status
@@ -110,6 +111,10 @@ def chat_page(request, reference):
     })
 
 
+# Upload refusals the client should retry later, and their HTTP status.
+UPLOAD_RETRY_STATUS = {"rate_limited": 429, "busy": 503}
+
+
 def _json_error(code, message, status=400, field=None):
     body = {"type": "error", "code": code, "message": str(message)}
     if field:
@@ -132,11 +137,15 @@ def chat_upload(request, reference):
         posted = attachment_post(conversation=conversation, user=request.user,
                                  as_agent=_is_agent(request.user),
                                  upload=request.FILES.get("file"), client_id=client_id,
-                                 caption=request.POST.get("caption", ""))
+                                 caption=request.POST.get("caption", ""), ip=client_ip(request))
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            field, errors = next(iter(exc.message_dict.items()))
-            return _json_error("invalid", " ".join(errors), field=field)
+            field, errors = next(iter(exc.error_dict.items()))
+            message = " ".join(m for error in errors for m in error.messages)
+            code = errors[0].code
+            if code in UPLOAD_RETRY_STATUS:
+                return _json_error(code, message, status=UPLOAD_RETRY_STATUS[code], field=field)
+            return _json_error("invalid", message, field=field)
         return _json_error(getattr(exc, "code", None) or "invalid", " ".join(exc.messages))
     return JsonResponse({"type": "ack", "conversation": conversation.reference,
                          "client_id": client_id, "id": posted.message.pk,
@@ -172,7 +181,8 @@ def attachment(request, pk):
     if att.content_type not in SERVABLE_TYPES:
         raise Http404
     response = FileResponse(att.file.open("rb"), content_type=att.content_type)
-    response["Content-Disposition"] = "inline"
+    response["Content-Disposition"] = content_disposition(att.original_name, inline=True,
+                                                          fallback="image")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

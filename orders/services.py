@@ -125,13 +125,15 @@ def return_request_create(
     reason: str,
     description: str = "",
     photos=(),
+    ip: str | None = None,
     now: datetime | None = None,
 ) -> ReturnRequest:
     """Open a return of ``quantities`` (order item id -> units) of ``order`` for ``customer``.
 
     Enforces: the order is the customer's and delivered, the window is open, every item is
     of this order, no item is in another open return, and no more is returned than was
-    bought. Photos are checked and re-encoded before anything is written.
+    bought. Photos are checked and re-encoded before anything is written; each counts
+    against the customer's and ``ip``'s photo throttle (``orders.photos``).
     """
     now = now or timezone.now()
     if reason not in ReturnReason.values:
@@ -148,7 +150,7 @@ def return_request_create(
     clean_photos = []
     for upload in photos:
         try:
-            clean_photos.append(photo_clean(upload))
+            clean_photos.append(photo_clean(upload, account=customer.pk, ip=ip))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from None
     quantities = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.downloads import content_disposition
+from accounts.limits import client_ip
 from orders import selectors, services
 from orders.access import NotFound, access_order, access_return, access_return_photo
 from orders.forms import OrderFilterForm, ReturnForm
@@ -76,7 +78,7 @@ def return_create(request, number):
                 return_request = services.return_request_create(
                     customer=request.user, order=order, quantities=quantities, reason=reason,
                     description=form.cleaned_data["description"],
-                    photos=form.cleaned_data["photos"],
+                    photos=form.cleaned_data["photos"], ip=client_ip(request),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -178,8 +180,8 @@ def return_photo(request, reference, photo_id):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{reference}-{photo.pk}.{photo.extension}"')
+    response["Content-Disposition"] = content_disposition(
+        f"{reference}-{photo.pk}.{photo.extension}", inline=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

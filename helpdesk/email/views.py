@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from helpdesk.access import NotFound, access_attachment
+from accounts.downloads import content_disposition
 from helpdesk.email.inbound import email_ingest
 
 MAX_SKEW_SECONDS = 300
@@ -58,8 +59,9 @@ def attachment_download(request, pk):
         att = access_attachment(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
-    response = FileResponse(att.file.open("rb"), as_attachment=True,
-                            filename=att.original_name, content_type="application/octet-stream")
+    response = FileResponse(att.file.open("rb"), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition(att.original_name,
+                                                          fallback="attachment")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

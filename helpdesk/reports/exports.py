@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.choices import Topic
+from accounts.downloads import content_disposition
 from accounts.models import MembershipTier
 from helpdesk.models import Channel, Priority, Status
 from helpdesk.reports.business_hours import Schedule
@@ -55,7 +56,7 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 def streaming_csv(filename: str, header: list[str], rows: Iterable[Iterable]):
     response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -14,17 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.downloads import download_name
 from helpdesk.models import Attachment, Conversation
 from helpdesk.services.conversations import Posted, chat_message_send
 from orders.photos import photo_clean
 
 
 def attachment_post(*, conversation: Conversation, user, as_agent: bool, upload,
-                    client_id: str, caption: str = "") -> Posted:
+                    client_id: str, caption: str = "", ip: str | None = None) -> Posted:
     """Post ``upload`` (an UploadedFile) as a message with one image attachment.
 
-    Validation happens before anything is written. Resending with the same ``client_id``
-    returns the first message and stores nothing new.
+    Validation happens before anything is written; the image counts against the user's and
+    ``ip``'s photo throttle before it is decoded (``photo_clean``). Resending with the same
+    ``client_id`` returns the first message and stores nothing new.
     """
     if upload is None:
         raise ValidationError({"file": _("Choose an image to send.")})
@@ -32,10 +34,10 @@ def attachment_post(*, conversation: Conversation, user, as_agent: bool, upload,
         raise ValidationError({"file": _("An image can be at most %(size)d MB.") % {
             "size": settings.CHAT_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
     try:
-        clean = photo_clean(upload)
+        clean = photo_clean(upload, account=user.pk, ip=ip)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-    original = (getattr(upload, "name", "") or "image")[-120:]
+        raise ValidationError({"file": exc.error_list}) from None  # codes kept (busy, ...)
+    original = download_name(getattr(upload, "name", ""), fallback="image")
     with transaction.atomic():
         posted = chat_message_send(conversation=conversation, user=user, as_agent=as_agent,
                                    body=caption, client_id=client_id, allow_empty=True)
