@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Every websocket route passes the origin check (``AllowedHostsOriginValidator``) and its route's
-session authentication (``helpdesk.routing``) before a consumer sees it. Lifespan events start the
-in-process scheduler on the embedded default (see ``helpdesk.inprocess_beat``).
+Every websocket route passes the origin check (``consumers.origin``: Django's CSRF rule for the
+``Origin`` header, scheme, host and port) and its route's session authentication
+(``helpdesk.routing``) before a consumer sees it. Lifespan events start the in-process
+scheduler on the embedded default (see ``helpdesk.inprocess_beat``).
 """
 
 import os
@@ -13,15 +14,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from helpdesk.consumers.origin import OriginCheck  # noqa: E402
 from helpdesk.inprocess_beat import lifespan  # noqa: E402
 from helpdesk.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": OriginCheck(URLRouter(websocket_urlpatterns)),
         "lifespan": lifespan,
     }
 )

@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 TYPING_INTERVAL = 2.0       # forward at most one typing frame per conversation per interval
 FRAME_BURST = 60            # frames of any kind per connection per FRAME_WINDOW (token bucket)
 FRAME_WINDOW = 10.0
+ROTATION_WAIT = 2.0         # how long a socket whose session vanished waits to hear its new key
 
 __all__ = ["ChatConsumer", "db_threads_close"]
 
@@ -60,7 +61,7 @@ class ChatConsumer(HubEvents):
 
     __slots__ = ("scope", "_send", "hub", "ident", "joined", "by_ref", "lock", "typing_sent",
                  "tokens", "tokens_at", "pending", "tasks", "counted", "closed", "fast",
-                 "events", "backlog")
+                 "events", "backlog", "rotation_deadline")
 
     @classmethod
     def as_asgi(cls):
@@ -88,13 +89,21 @@ class ChatConsumer(HubEvents):
         self.fast = False
         self.events: deque | None = None         # events waiting for the lock, in order
         self.backlog: deque | None = None        # output waiting for a slow client
+        self.rotation_deadline: float | None = None  # see _await_new_key
 
     async def run(self, receive) -> None:
         message = await receive()
         if message["type"] != "websocket.connect":
             return
         try:
-            await self.connect()
+            try:
+                await self.connect()
+            except Exception:
+                # Redis (the socket cap, the channel layer) or the database cannot be reached:
+                # a close code the client retries on later, not a crashed application.
+                logger.warning("chat socket could not be set up; closing with %s",
+                               chat_db.CLOSE_TRY_AGAIN, exc_info=True)
+                self._close(chat_db.CLOSE_TRY_AGAIN)
             while True:
                 message = await receive()
                 kind = message["type"]
@@ -200,8 +209,9 @@ class ChatConsumer(HubEvents):
             self.backlog = None
 
     def _error(self, code: str, message: str = "", **extra) -> None:
-        self.push_json({"type": "error", "code": code, "message": message,
-                        **{k: v for k, v in extra.items() if v is not None}})
+        # ``type``, ``code`` and ``message`` last: no extra field may replace them.
+        self.push_json({**{k: v for k, v in extra.items() if v is not None},
+                        "type": "error", "code": code, "message": message})
 
     def _close(self, code: int) -> None:
         self._out({"type": "websocket.close", "code": code})
@@ -238,7 +248,7 @@ class ChatConsumer(HubEvents):
             return
         handler = self.FRAME_HANDLERS.get(frame["type"])
         if handler is None:
-            self._error("unknown_type", type=frame["type"][:40])
+            self._error("unknown_type", frame_type=frame["type"][:40])
             return
         async with self.lock:
             try:
@@ -406,11 +416,15 @@ class ChatConsumer(HubEvents):
             return
         async with self.lock:
             cursors = {cid: j["cursor"] for cid, j in self.joined.items()}
+            checked_key = self.ident.session_key
             try:
                 result = await _db(chat_db.tick)(ident=self.ident, cursors=cursors)
             except Exception:
                 logger.exception("chat tick failed")
                 return
+            if result.close_code and result.rotating and self._await_new_key(checked_key):
+                return
+            self.rotation_deadline = None
             if result.close_code:
                 logger.info("closing chat socket of user %s: %s", self.ident.user.pk,
                             result.close_code)
@@ -426,6 +440,26 @@ class ChatConsumer(HubEvents):
                     joined["cursor"] = max(joined["cursor"], cursor)
                     self._flush_held(joined)
             self.push_json({"type": "heartbeat", "conversations": result.latest})
+
+
+    def _await_new_key(self, checked_key: str) -> bool:
+        """Whether to keep a socket whose session failed its check open a little longer: its
+        user is active, so the session may be moving to a new key (``helpdesk.sessions``: a
+        password change in this very browser), announced once its request is done. The socket
+        re-checks with the new key when it hears of it, or once more after ``ROTATION_WAIT``."""
+        if self.ident.session_key != checked_key:  # heard of it during this check
+            self.spawn(self._tick())
+            return True
+        now = time.monotonic()
+        if self.rotation_deadline is None:
+            self.rotation_deadline = now + ROTATION_WAIT
+            asyncio.get_running_loop().call_later(ROTATION_WAIT, self._recheck_if_open)
+            return True
+        return now < self.rotation_deadline
+
+    def _recheck_if_open(self) -> None:
+        if not self.closed:
+            self.spawn(self._tick())
 
 
 async def _finish(coro, waiting) -> None:

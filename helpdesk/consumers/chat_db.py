@@ -35,6 +35,7 @@ from helpdesk.services.queue import queue_info
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY_CONNECTIONS = 4429
+CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": Redis or the database unreachable
 
 
 
@@ -137,7 +138,8 @@ def _state(ident: Identity, conv: Conversation) -> dict:
 
 
 def _access(ident: Identity, reference) -> Conversation:
-    if not isinstance(reference, str) or not reference:
+    if not isinstance(reference, str) or not reference or not conv_services.text_storable(
+            reference):
         raise FrameError("invalid_field", field="conversation")
     try:
         return access_conversation(user=ident.user, reference=reference)
@@ -184,7 +186,8 @@ def replay(*, ident: Identity, conversation_id: int, after: int) -> tuple[list[d
 
 _DELIVERY_COLUMNS = ("pk", "seq", "conversation__last_seq", "conversation__reference",
                      "author_role", "author_id", "author__full_name", "author__email", "kind",
-                     "event", "body", "client_id", "created_at", "has_attachments")
+                     "event", "body", "client_id", "created_at", "has_attachments",
+                     "author__erased_at")
 
 
 def _row_frames(rows: list[tuple], upto: int) -> list[dict]:
@@ -202,13 +205,14 @@ def _row_frames(rows: list[tuple], upto: int) -> list[dict]:
     return [
         {"type": "message", **conv_services.message_frame(
             id=pk, seq=seq, reference=reference, author_role=role,
-            # the User's own rule, applied to the two columns it reads
-            author_name=short_name(SimpleNamespace(full_name=full_name, email=email))
+            # the User's own rule, applied to the columns it reads
+            author_name=short_name(SimpleNamespace(full_name=full_name, email=email,
+                                                   erased_at=erased_at))
             if author_id is not None else "",
             kind=kind, event=event, body=body, client_id=client_id, created_at=created_at,
             attachments=files.get(pk, []))}
         for (pk, seq, _last, reference, role, author_id, full_name, email, kind, event, body,
-             client_id, created_at, _files) in rows
+             client_id, created_at, _files, erased_at) in rows
     ]
 
 
@@ -343,6 +347,10 @@ def rate_limited(user_id: int) -> bool:
     return len(recent[:limit]) >= limit
 
 
+# ``message_post``'s codes for text it cannot store, and the frame field each is about.
+_INVALID_FIELDS = {"invalid_text": "body", "invalid_client_id": "client_id"}
+
+
 def send(*, ident: Identity, reference, body, client_id, internal: bool,
          cursor: int | None) -> tuple[list[dict], dict, int | None, int]:
     """Post a message; return (message frames up to it, ack, new cursor, conversation id).
@@ -351,7 +359,8 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
     has joined the conversation (``cursor`` not None) the frames fill the gap up to the new
     message so the sender sees the conversation in order.
     """
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+    if (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64
+            or not conv_services.text_storable(client_id)):
         raise FrameError("invalid_field", field="client_id")
     if not isinstance(body, str):
         raise FrameError("invalid_field", field="body", client_id=client_id)
@@ -368,8 +377,11 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
             )
         except ValidationError as exc:
             code = exc.code if getattr(exc, "code", None) else "invalid"
+            field = _INVALID_FIELDS.get(code)
+            if field:  # text the service refused to store (docs/protocol.md: invalid_field)
+                code = "invalid_field"
             raise FrameError(code, " ".join(exc.messages), client_id=client_id,
-                             conversation=conv.reference) from None
+                             conversation=conv.reference, field=field) from None
         message = posted.message
         ack = {"type": "ack", "conversation": conv.reference, "client_id": client_id,
                "id": message.pk, "seq": message.seq}
@@ -413,6 +425,7 @@ def inbox(*, ident: Identity) -> dict:
 @dataclass
 class Tick:
     close_code: int | None = None
+    rotating: bool = False  # 4401, but the user is active: its session may be getting a new key
     user: object = None
     lost: list[int] = field(default_factory=list)
     frames: list[dict] = field(default_factory=list)
@@ -428,6 +441,8 @@ def tick(*, ident: Identity, cursors: dict[int, int]) -> Tick:
     fresh = session_user(ident.session_key, ident.user.pk)
     if fresh is None:
         result.close_code = CLOSE_UNAUTHENTICATED
+        result.rotating = type(ident.user)._default_manager.filter(
+            pk=ident.user.pk, is_active=True).exists()
         return result
     code = role_close_code(fresh, ident.as_agent)
     if code:
@@ -461,6 +476,14 @@ class Quiet:
     """A batched check found nothing to do but send the heartbeat."""
     user: object
     latest: dict[str, int]
+
+
+@functools.cache
+def _database_sessions(engine: str) -> bool:
+    """Whether ``engine`` keeps sessions in the ``Session`` table (``tick_many`` reads it)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    return issubclass(import_module(engine).SessionStore, SessionStore)
 
 
 def _model_backends() -> set[str]:
@@ -527,7 +550,7 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
     from helpdesk.models import AgentPresence, Message, MessageKind, Team
 
     results: list[Quiet | None] = [None] * len(items)
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not _database_sessions(settings.SESSION_ENGINE):
         return results
     todo = [(n, ident, cursors) for n, (ident, cursors) in enumerate(items) if ident.session_key]
     if not todo:

@@ -104,6 +104,12 @@ class HubEvents:
         elif kind == "user.session_ended":
             if event.get("session_key") == self.ident.session_key:
                 self._close(chat_db.CLOSE_UNAUTHENTICATED)
+        elif kind == "user.session_rotated":
+            # This browser's session got a new key and stays signed in (helpdesk.sessions):
+            # check that one from now on.
+            if event.get("old") == self.ident.session_key and event.get("new"):
+                self.ident.session_key = event["new"]
+                self.spawn(self._tick())
         elif kind == "chat.heartbeat":
             self.push_json({"type": "heartbeat", "conversations": event["conversations"]})
         return True

@@ -40,7 +40,12 @@ from helpdesk.access import visible_conversations
 from helpdesk.consumers.chat_db import Identity, compile_marked, shape_key
 from helpdesk.consumers.loops import per_loop
 from helpdesk.models import AuthorRole, Channel, MessageKind
-from helpdesk.services.conversations import CLOSED_STATUSES, MAX_BODY_LENGTH, message_frame
+from helpdesk.services.conversations import (
+    CLOSED_STATUSES,
+    MAX_BODY_LENGTH,
+    message_frame,
+    text_storable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -228,9 +233,11 @@ async def post(*, ident: Identity, conversation_id: int, reference: str, body: s
                client_id: str, internal: bool) -> Posted | None:
     """Post a text message in one statement; None when the general path must answer (nothing
     visible, a closed chat, a reply that emails, an empty or too long body, a reused client id,
-    a database error: the general path gives each its own error or acknowledgement)."""
+    a database error, text it cannot store: the general path gives each its own error or
+    acknowledgement)."""
     body = body.strip()
-    if not body or len(body) > MAX_BODY_LENGTH:
+    if (not body or len(body) > MAX_BODY_LENGTH or not text_storable(body)
+            or not text_storable(client_id)):
         return None
     bound = _visible_sql(ident, conversation_id)
     if bound is None:

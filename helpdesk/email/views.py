@@ -18,8 +18,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from helpdesk.access import NotFound, access_attachment
 from accounts.downloads import content_disposition
+from helpdesk.access import NotFound, access_attachment
 from helpdesk.email.inbound import email_ingest
 
 MAX_SKEW_SECONDS = 300

@@ -6,6 +6,7 @@ idempotent per author: posting again returns the message that already exists.
 """
 
 import contextlib
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,17 @@ from helpdesk import realtime
 from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind, Status
 
 MAX_BODY_LENGTH = 5000
+
+# What no message may hold: NUL, which PostgreSQL cannot store in text, and lone surrogates
+# (JSON's "\ud800" escapes produce them), which are not Unicode and cannot be encoded. A
+# client sending either gets its own error instead of a server error it would retry forever.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_storable(value: str) -> bool:
+    """Whether ``value`` can be stored and sent on as it is (``_UNSTORABLE``). In-process
+    and cheap: the chat's fast path asks it for every message."""
+    return _UNSTORABLE.search(value) is None
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,12 @@ def message_frame(*, id: int, seq: int, reference: str, author_role: str, author
 
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
+    if not text_storable(body):
+        raise ValidationError(
+            _("The message contains characters that cannot be stored (such as a null "
+              "character). Remove them and send it again."),
+            code="invalid_text",
+        )
     if len(body) > MAX_BODY_LENGTH:
         raise ValidationError(
             _("A message can be at most %(limit)d characters long.") % {"limit": MAX_BODY_LENGTH},
@@ -120,6 +138,9 @@ def message_post(
     if not body and not allow_empty:
         raise ValidationError(_("Write a message first."), code="empty")
     client_id = (client_id or "")[:64]
+    if not text_storable(client_id):
+        raise ValidationError(_("The message id contains characters that cannot be stored."),
+                              code="invalid_client_id")
     now = timezone.now()
     first_response = author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
     emails = first_response and conversation.channel in (Channel.EMAIL, Channel.WEB)

@@ -18,6 +18,7 @@ from tests.e2e.conftest import browser, page_factory  # noqa: F401 - Chromium fo
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 ORIGIN = (b"origin", b"http://testserver")
+HOST = (b"host", b"testserver")  # what a browser on http://testserver sends with that origin
 
 
 def session_key_for(user) -> str:
@@ -27,7 +28,8 @@ def session_key_for(user) -> str:
 
 
 def headers_for(session_key: str) -> list[tuple[bytes, bytes]]:
-    return [ORIGIN, (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode())]
+    return [ORIGIN, HOST,
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode())]
 
 
 def run(coro_fn, *args, **kwargs):
@@ -148,5 +150,5 @@ def chat(customer):
                              description="My parcel is late", client_id="pre-1")
 
 
-__all__ = ["Role", "Socket", "headers_for", "make_agent", "messages", "open_joined", "run",
+__all__ = ["HOST", "ORIGIN", "Role", "Socket", "headers_for", "make_agent", "messages", "open_joined", "run",
            "session_key_for"]

@@ -3,7 +3,7 @@
 import pytest
 
 from helpdesk.consumers import caps
-from tests.services import redis_url, require
+from tests.services import PrivateRedis, redis_server_available, redis_url, require
 
 
 @pytest.fixture
@@ -15,9 +15,27 @@ def redis_caps(settings):
     caps._client = None
     client = caps._redis()
     client.flushdb()
+    caps._held.clear()
     yield client
     client.flushdb()
     caps._client = None
+    caps._held.clear()
+
+
+@pytest.fixture
+def restartable_redis(settings):
+    """A redis-server of the test's own, which it may restart (losing everything)."""
+    require(redis_server_available(), "redis-server is not installed")
+    server = PrivateRedis()
+    server.start()
+    settings.REDIS_URL = server.url
+    settings.CHAT_MAX_CONNECTIONS_PER_USER = 3
+    caps._client = None
+    caps._held.clear()
+    yield server
+    server.stop()
+    caps._client = None
+    caps._held.clear()
 
 
 @pytest.fixture
@@ -64,3 +82,55 @@ def test_one_process_without_redis_counts_in_memory(memory_caps):
     assert not caps.acquire(user_id=7, origin="only")
     caps.release(user_id=7, origin="only")
     assert caps.acquire(user_id=7, origin="only")
+
+
+def test_after_a_redis_restart_the_sockets_already_open_count_again(restartable_redis):
+    for _ in range(2):
+        assert caps.acquire(user_id=7, origin="web-1")
+    assert caps.acquire(user_id=7, origin="web-2")
+    assert caps.acquire(user_id=8, origin="web-1")
+    restartable_redis.stop()
+    restartable_redis.start()  # empty: every count and alive key is gone
+    # web-1 refreshes on its timer; web-2 opens its next socket: each counts its own again.
+    caps.keep_alive(origin="web-1")
+    assert not caps.acquire(user_id=7, origin="web-2")  # 2 + 1 open: the cap is 3
+    assert caps.acquire(user_id=8, origin="web-2")
+    caps.release(user_id=7, origin="web-1")
+    assert caps.acquire(user_id=7, origin="web-2")
+
+
+def test_a_process_counts_its_own_sockets_again_on_its_next_socket_after_a_restart(
+        restartable_redis):
+    for _ in range(3):
+        assert caps.acquire(user_id=7, origin="web-1")
+    restartable_redis.stop()
+    restartable_redis.start()
+    assert not caps.acquire(user_id=7, origin="web-1")  # before any timer ran
+
+
+def test_a_release_that_never_reached_redis_is_repaired_on_the_next_call(redis_caps):
+    import redis
+
+    from tests.services import free_port
+
+    for _ in range(3):
+        assert caps.acquire(user_id=7, origin="web-1")
+    reachable = caps._client
+    caps._client = redis.Redis(port=free_port(), socket_connect_timeout=0.5)  # a network cut
+    try:
+        caps.release(user_id=7, origin="web-1")  # logged, not raised
+    finally:
+        caps._client = reachable
+    # Redis still counts three for web-1; web-1 knows it holds two and says so first.
+    assert caps.acquire(user_id=7, origin="web-1")
+    assert not caps.acquire(user_id=7, origin="web-2")
+
+
+def test_while_redis_is_down_a_new_socket_is_refused_with_an_error_not_counted(
+        restartable_redis):
+    import redis
+
+    restartable_redis.stop()
+    with pytest.raises(redis.RedisError):
+        caps.acquire(user_id=7, origin="web-1")
+    assert caps._held["web-1"].held == {}

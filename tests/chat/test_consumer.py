@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_anonymous_socket_is_closed_with_4401():
     async def go():
-        s = Socket("", headers=[(b"origin", b"http://testserver")])
+        s = Socket("", headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")])
         connected, _ = await s.comm.connect(timeout=5)
         assert connected
         assert await s.closed_code() == 4401
@@ -34,7 +34,7 @@ def test_foreign_origin_is_refused(customer):
     key = session_key_for(customer)
 
     async def go():
-        s = Socket(key, headers=[(b"origin", b"https://evil.example"),
+        s = Socket(key, headers=[(b"origin", b"https://evil.example"), (b"host", b"testserver"),
                                  (b"cookie", f"sessionid={key}".encode())])
         connected, _ = await s.comm.connect(timeout=5)
         assert connected is False

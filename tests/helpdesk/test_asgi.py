@@ -57,6 +57,51 @@ def test_a_missing_origin_is_refused(session_cookie):
     assert connected is False
 
 
+def _origin_accepted(origin: bytes | None, host: bytes | None = b"testserver",
+                     scheme: str = "ws", extra=()) -> bool:
+    """Whether a handshake with these headers passes the origin check (it then reaches the
+    ping route, which closes an anonymous socket with 4401 after accepting it)."""
+    headers = [(b"origin", origin)] if origin is not None else []
+    headers += [(b"host", host)] if host is not None else []
+
+    async def go():
+        communicator = WebsocketCommunicator(application, "/ws/ping/",
+                                             headers=[*headers, *extra])
+        communicator.scope["scheme"] = scheme
+        connected, code = await communicator.connect(timeout=5)
+        return connected or code == CLOSE_UNAUTHENTICATED
+
+    return async_to_sync(go)()
+
+
+def test_the_origin_must_match_the_host_in_scheme_and_port_as_for_a_csrf_checked_post():
+    assert _origin_accepted(b"http://testserver")
+    assert not _origin_accepted(b"https://testserver")        # another scheme
+    assert not _origin_accepted(b"http://testserver:8443")    # another port
+    assert not _origin_accepted(b"http://testserver.evil.example")
+    assert not _origin_accepted(b"null")
+    assert _origin_accepted(b"https://testserver", scheme="wss")
+    assert not _origin_accepted(b"http://testserver", scheme="wss")  # a page over plain http
+    assert not _origin_accepted(b"http://evil.example", host=b"evil.example")  # not allowed
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_counts(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    forwarded = [(b"x-forwarded-proto", b"https")]
+    assert _origin_accepted(b"https://testserver", extra=forwarded)
+    assert not _origin_accepted(b"http://testserver", extra=forwarded)
+
+
+def test_trusted_origins_and_the_site_url_are_accepted_whatever_the_host(settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.example.com", "https://*.example.org"]
+    settings.SITE_URL = "https://help.example.net"
+    assert _origin_accepted(b"https://app.example.com", host=b"internal:8000")
+    assert _origin_accepted(b"https://eu.example.org", host=None)
+    assert _origin_accepted(b"https://help.example.net", host=None)
+    assert not _origin_accepted(b"http://app.example.com", host=b"internal:8000")
+    assert not _origin_accepted(b"https://app.example.com:444", host=None)
+
+
 def test_a_connection_without_a_session_is_closed_as_unauthenticated():
     communicator, connected, code = connect([ORIGIN])
     assert connected is False
