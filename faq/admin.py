@@ -14,15 +14,44 @@ from faq.models import (
 )
 
 
+class SavedThroughServicesAdmin(admin.ModelAdmin):
+    """Managers edit; agents read (helpdesk.roles). The form and its translation inlines only
+    build the rows: ``edit_service`` checks the editor and writes them in one transaction,
+    ``delete_service`` deletes."""
+
+    edit_service = None  # staticmethod(service(*, by, <model>, translations, removed))
+    delete_service = None  # staticmethod(service(*, by, <model>))
+
+    def save_model(self, request, obj, form, change):
+        pass  # written with its translations in save_related, by the service
+
+    def save_related(self, request, form, formsets, change):
+        translations, removed = [], []
+        for formset in formsets:
+            translations += formset.save(commit=False)
+            removed += formset.deleted_objects
+        self.edit_service(by=request.user, **{self.opts.model_name: form.instance},
+                          translations=translations, removed=removed)
+
+    def delete_model(self, request, obj):
+        self.delete_service(by=request.user, **{self.opts.model_name: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 class CategoryTranslationInline(admin.TabularInline):
     model = CategoryTranslation
     extra = 0
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SavedThroughServicesAdmin):
     list_display = ["slug", "topic", "position"]
     inlines = [CategoryTranslationInline]
+    edit_service = staticmethod(services.category_edit)
+    delete_service = staticmethod(services.category_delete)
 
 
 class ArticleTranslationInline(admin.StackedInline):
@@ -31,7 +60,7 @@ class ArticleTranslationInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SavedThroughServicesAdmin):
     list_display = ["slug", "category", "status", "views", "helpful_yes", "helpful_no",
                     "updated_at"]
     list_filter = ["status", "category"]
@@ -39,6 +68,8 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["views", "created_at", "updated_at"]
     inlines = [ArticleTranslationInline]
     actions = ["publish", "unpublish"]
+    edit_service = staticmethod(services.article_edit)
+    delete_service = staticmethod(services.article_delete)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category").annotate(
@@ -54,20 +85,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def helpful_no(self, obj):
         return obj.no_count
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The translations are saved by now: bring the search index in step.
-        services.article_index_refresh(article=form.instance)
-
-    @admin.action(description=_("Publish the selected articles"))
+    @admin.action(description=_("Publish the selected articles"), permissions=["change"])
     def publish(self, request, queryset):
         for article in queryset:
-            services.article_status_set(article=article, status=ArticleStatus.PUBLISHED)
+            services.article_status_set(article=article, status=ArticleStatus.PUBLISHED,
+                                        by=request.user)
 
-    @admin.action(description=_("Unpublish the selected articles (back to draft)"))
+    @admin.action(description=_("Unpublish the selected articles (back to draft)"),
+                  permissions=["change"])
     def unpublish(self, request, queryset):
         for article in queryset:
-            services.article_status_set(article=article, status=ArticleStatus.DRAFT)
+            services.article_status_set(article=article, status=ArticleStatus.DRAFT,
+                                        by=request.user)
 
 
 @admin.register(NoResultSearch)
@@ -82,6 +111,9 @@ class NoResultSearchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -102,4 +134,7 @@ class VoteAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -67,8 +67,11 @@ def article_save(*, slug: str, category: Category, translations: dict[str, Trans
 
 
 @transaction.atomic
-def article_status_set(*, article: Article, status: str) -> Article:
-    """Publish or unpublish; the search index follows at once."""
+def article_status_set(*, article: Article, status: str, by=None) -> Article:
+    """Publish or unpublish; the search index follows at once. ``by``: the staff member
+    asking (the admin), who needs the change permission; None for the seed and tests."""
+    if by is not None:
+        editor_check(by=by, model=Article, action="change")
     article.status = status
     article.save(update_fields=["status", "updated_at"])
     SearchDocument.objects.filter(article=article).update(
@@ -207,3 +210,73 @@ def no_result_search_record(*, query: str, language: str) -> NoResultSearch | No
                 count=F("count") + 1, last_seen=now
             )
     return NoResultSearch.objects.get(query=text, language=language)
+
+
+# --- Editing in the admin (managers) ----------------------------------------------------------
+# The admin's forms build the rows; these check the editor and write them, with the search
+# index, in one transaction. The audit log records the changes (it tracks these models).
+
+
+def editor_check(*, by, model, action: str) -> None:
+    """``PermissionDenied`` unless ``by`` is active staff holding faq's ``action`` permission
+    on ``model`` (managers: helpdesk.roles; agents only read)."""
+    from django.core.exceptions import PermissionDenied
+
+    perm = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    if not (by.is_authenticated and by.is_active and by.is_staff and by.has_perm(perm)):
+        raise PermissionDenied
+
+
+def _save_with_translations(*, by, obj, parent: str, translations, removed) -> None:
+    editor_check(by=by, model=type(obj), action="add" if obj._state.adding else "change")
+    for translation in translations:
+        editor_check(by=by, model=type(translation),
+                     action="add" if translation._state.adding else "change")
+    for translation in removed:
+        editor_check(by=by, model=type(translation), action="delete")
+    obj.full_clean()
+    obj.save()
+    for translation in removed:
+        translation.delete()
+    for translation in translations:
+        # Re-attach: a new parent had no id when its form built the translation.
+        setattr(translation, parent, obj)
+        translation.full_clean()
+        translation.save()
+
+
+@transaction.atomic
+def article_edit(*, by, article: Article, translations=(), removed=()) -> Article:
+    """Save an article edited by ``by`` with its new or changed ``translations`` and the
+    ``removed`` ones; the search index follows."""
+    removed_ids = [t.pk for t in removed]
+    _save_with_translations(by=by, obj=article, parent="article", translations=translations,
+                            removed=removed)
+    # A removed translation's document went with it (cascade); its index entry goes here.
+    search.remove_documents(removed_ids)
+    article_index_refresh(article=article)
+    return article
+
+
+@transaction.atomic
+def article_delete(*, by, article: Article) -> None:
+    """Delete an article and take its documents out of the search index."""
+    editor_check(by=by, model=Article, action="delete")
+    search.remove_documents(list(SearchDocument.objects.filter(article=article)
+                                 .values_list("pk", flat=True)))
+    article.delete()
+
+
+@transaction.atomic
+def category_edit(*, by, category: Category, translations=(), removed=()) -> Category:
+    """Save a category edited by ``by`` with its new or changed names and the removed ones."""
+    _save_with_translations(by=by, obj=category, parent="category", translations=translations,
+                            removed=removed)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, by, category: Category) -> None:
+    """Delete a category (one with articles is protected: move or delete them first)."""
+    editor_check(by=by, model=Category, action="delete")
+    category.delete()

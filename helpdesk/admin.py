@@ -1,9 +1,21 @@
+"""Admin pages of the conversation core. For reading: conversations, messages, attachments and
+ratings change only through the console and the services, for everyone (superusers included).
+Managers set agents' capacity and skills and teams' members through small service-backed
+forms, and edit canned replies, business hours and holidays through
+``helpdesk.services.configuration``."""
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from accounts.choices import Language, Topic
+from accounts.models import AgentProfile
 from helpdesk.access import visible_conversations
+from helpdesk.admin_base import ConfigurationAdmin
 from helpdesk.admin_paginator import EstimatedCountPaginator, use_estimated_counts
 from helpdesk.models import Attachment, CannedReply, Conversation, Message, SatisfactionRating, Team
+from helpdesk.services import staff
 
 
 class VisibleConversationsMixin:
@@ -21,22 +33,102 @@ class VisibleConversationsMixin:
         return qs.filter(**{f"{self.conversation_path}__in": visible})
 
 
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "topics", "members"]
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    """Managers change a team's members (``staff.team_members_set``); only superusers add,
+    rename, re-route or delete teams."""
+
+    form = TeamForm
     list_display = ["name"]
     filter_horizontal = ["members"]
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
-class MessageInline(admin.TabularInline):
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["name", "topics"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            kwargs["queryset"] = staff.team_member_choices()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if request.user.is_superuser and (not change or {"name", "topics"} & set(
+                form.changed_data)):
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        if not change or "members" in form.changed_data:
+            staff.team_members_set(by=request.user, team=form.instance,
+                                   members=form.cleaned_data["members"])
+
+
+class AgentProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages"), choices=Language.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Languages the agent answers in."))
+    skills = forms.MultipleChoiceField(
+        label=_("topic skills"), choices=Topic.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Topics the agent handles; none means all."))
+
+    class Meta:
+        model = AgentProfile
+        fields = ["max_concurrent_chats", "languages", "skills"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            staff.agent_profile_clean(
+                max_concurrent_chats=cleaned.get("max_concurrent_chats"),
+                languages=cleaned.get("languages", []), skills=cleaned.get("skills", []))
+        return cleaned
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    """Managers set capacity, languages and skills here (``staff.agent_profile_update``);
+    the status is the agent's own (the console), and profiles come with the agent."""
+
+    form = AgentProfileForm
+    list_display = ["user", "status", "max_concurrent_chats", "languages", "skills"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "status", "status_changed_at", "max_concurrent_chats", "languages",
+              "skills"]
+    readonly_fields = ["user", "status", "status_changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        staff.agent_profile_update(
+            by=request.user, profile=obj,
+            max_concurrent_chats=form.cleaned_data["max_concurrent_chats"],
+            languages=form.cleaned_data["languages"], skills=form.cleaned_data["skills"])
+
+
+class MessageInline(ReadOnlyInline, admin.TabularInline):
     model = Message
-    extra = 0
     fields = ["seq", "author_role", "kind", "body", "created_at"]
-    readonly_fields = ["seq", "author_role", "kind", "body", "created_at"]
-    can_delete = False
 
 
 @admin.register(Conversation)
-class ConversationAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+class ConversationAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
     conversation_path = "pk"
     list_display = ["reference", "customer", "channel", "status", "topic", "priority",
                     "assignee", "team", "created_at"]
@@ -45,17 +137,15 @@ class ConversationAdmin(VisibleConversationsMixin, admin.ModelAdmin):
     list_filter = ["status", "channel", "topic", "priority", "team", "created_at"]
     search_fields = ["reference", "customer__email", "subject"]
     list_select_related = ["customer", "assignee", "team"]
-    raw_id_fields = ["customer", "order", "assignee", "source_article"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [MessageInline]
 
 
 @admin.register(Message)
-class MessageAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+class MessageAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
     list_display = ["conversation", "seq", "author_role", "kind", "created_at"]
     list_filter = ["kind", "author_role"]
-    raw_id_fields = ["conversation", "author"]
     list_select_related = ["conversation"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -65,16 +155,17 @@ class MessageAdmin(VisibleConversationsMixin, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+class AttachmentAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
     conversation_path = "message__conversation"
     list_display = ["original_name", "content_type", "size", "message"]
-    raw_id_fields = ["message"]
     list_select_related = ["message"]
     paginator = EstimatedCountPaginator
+    # The stored file is served only by the views that check who asks (helpdesk.access).
+    exclude = ["file"]
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(ConfigurationAdmin):
     list_display = ["title", "shortcut", "language", "topic", "team"]
     list_filter = ["language", "topic", "team"]
     search_fields = ["title", "body", "shortcut"]
@@ -94,10 +185,11 @@ class ScoreFilter(admin.SimpleListFilter):
 
 
 @admin.register(SatisfactionRating)
-class SatisfactionRatingAdmin(VisibleConversationsMixin, admin.ModelAdmin):
+class SatisfactionRatingAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
+    """Ratings are the customers' (``conversation_rate``, the survey): nobody adds one here."""
+
     list_display = ["conversation", "score", "source", "created_at"]
     list_filter = [ScoreFilter, "source"]
-    raw_id_fields = ["conversation"]
     list_select_related = ["conversation"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -108,13 +200,13 @@ from helpdesk.models import BusinessHours, Holiday  # noqa: E402
 
 
 @admin.register(BusinessHours)
-class BusinessHoursAdmin(admin.ModelAdmin):
+class BusinessHoursAdmin(ConfigurationAdmin):
     list_display = ["weekday", "opens_at", "closes_at"]
     ordering = ["weekday"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ConfigurationAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 

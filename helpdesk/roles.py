@@ -2,38 +2,56 @@
 
 Agents and managers work in the admin (they are staff); customers never are. A migration calls
 ``sync_roles`` so every database has the groups; later migrations call it again when models
-are added. Permissions that do not exist yet (a model added later) are skipped.
+are added or permissions change. Permissions that do not exist yet (a model added later) are
+skipped.
+
+Least privilege (issue 12): the model admin is for reading. Agents and managers view rows;
+what they change goes through a service with its access check (the console, an admin action
+or a small admin form). A permission to change below means that service-backed way, never
+editing the row by hand: the admin classes refuse raw edits whatever the permissions say
+(``accounts.admin_base.ReadOnlyAdmin``). Users, roles and passwords are managed by superusers
+only (``accounts.services.can_manage_users``); no role carries a permission on them.
 """
 
 from accounts.choices import Role
 
+_VIEW = ["view"]
+_EDIT = ["view", "add", "change", "delete"]
+
 # app_label -> model -> actions
 _AGENT = {
-    "accounts": {"user": ["view"], "customerprofile": ["view"], "address": ["view"],
-                 "agentprofile": ["view", "change"]},
-    "orders": {"order": ["view"], "orderitem": ["view"], "shipment": ["view"],
-               "trackingevent": ["view"], "returnrequest": ["view", "change"],
-               "returnitem": ["view"], "returnevent": ["view", "add"]},
-    "faq": {"category": ["view"], "categorytranslation": ["view"], "article": ["view"],
-            "articletranslation": ["view"]},
-    "helpdesk": {"team": ["view"], "conversation": ["view", "add", "change"],
-                 "message": ["view", "add"], "attachment": ["view", "add"],
-                 "cannedreply": ["view"], "satisfactionrating": ["view"],
-                 "slatarget": ["view"]},
+    # The customers of their conversations are shown in the console beside each one.
+    "accounts": {"agentprofile": _VIEW},
+    "orders": {**{m: _VIEW for m in ["order", "orderitem", "shipment", "trackingevent",
+                                     "returnitem", "returnevent"]},
+               # change: approve, reject, receive and refund (orders.services), nothing else.
+               "returnrequest": ["view", "change"]},
+    "faq": {m: _VIEW for m in ["category", "categorytranslation", "article",
+                               "articletranslation"]},
+    "helpdesk": {m: _VIEW for m in ["team", "conversation", "message", "attachment",
+                                    "cannedreply", "satisfactionrating", "slatarget",
+                                    "businesshours", "holiday"]},
 }
 
-_ALL = ["view", "add", "change", "delete"]
 _MANAGER = {
-    "accounts": {"user": ["view", "change"], "customerprofile": ["view", "change"],
-                 "address": ["view"], "agentprofile": _ALL},
-    "orders": {m: _ALL for m in ["order", "orderitem", "shipment", "trackingevent",
-                                 "returnrequest", "returnitem", "returnevent"]},
-    "faq": {m: _ALL for m in ["category", "categorytranslation", "article",
-                              "articletranslation"]},
-    "helpdesk": {**{m: _ALL for m in ["team", "conversation", "message", "attachment",
-                                      "cannedreply", "satisfactionrating", "slatarget"]},
+    "accounts": {"user": _VIEW, "customerprofile": _VIEW, "address": _VIEW,
+                 # change: capacity, languages and skills (agent_profile_update).
+                 "agentprofile": ["view", "change"]},
+    "orders": {**{m: _VIEW for m in ["order", "orderitem", "shipment", "trackingevent",
+                                     "returnitem", "returnevent"]},
+               "returnrequest": ["view", "change"]},
+    # Content and configuration managers edit; the admin saves through the services.
+    "faq": {m: _EDIT for m in ["category", "categorytranslation", "article",
+                               "articletranslation"]},
+    "helpdesk": {**{m: _VIEW for m in ["conversation", "message", "attachment",
+                                       "satisfactionrating"]},
+                 # change: the members (team_members_set); names and topics are superusers'.
+                 "team": ["view", "change"],
+                 **{m: _EDIT for m in ["cannedreply", "slatarget", "businesshours",
+                                       "holiday"]},
                  # The email channel's logs: managers review them (quarantine, failed
-                 # sends, low survey ratings); agents never see unchecked inbound mail.
+                 # sends, low survey ratings) with actions that call the email services;
+                 # agents never see unchecked inbound mail.
                  "outboundemail": ["view", "change"], "inboundemail": ["view", "change"],
                  "survey": ["view", "change"]},
 }

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "faq",
     "helpdesk",
     "helpdesk.reports",
+    # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
+    # and admins it tracks.
+    "auditlog",
+    "helpdesk.audit",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # Attributes audited changes to the signed-in staff member and REMOTE_ADDR (accounts.audit).
+    "accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -413,6 +419,11 @@ CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "sc
 # Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
 CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {
     "task": "helpdesk.reports.tasks.reports_timings_refresh", "schedule": 60.0}
+# The audit log (helpdesk.audit): entries older than this many days are deleted every night;
+# 0 keeps them all.
+AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["audit-log-prune"] = {
+    "task": "helpdesk.audit.tasks.audit_log_prune", "schedule": crontab(minute=41, hour=3)}
 
 LOGGING = {
     "version": 1,

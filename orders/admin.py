@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from orders import services
 from orders.models import (
     Order,
@@ -23,20 +24,20 @@ from orders.models import (
     TrackingEvent,
 )
 
+# Orders, shipments and tracking come from the shop and the carriers: read-only for everyone.
 
-class OrderItemInline(admin.TabularInline):
+
+class OrderItemInline(ReadOnlyInline, admin.TabularInline):
     model = OrderItem
-    extra = 0
 
 
-class ShipmentInline(admin.TabularInline):
+class ShipmentInline(ReadOnlyInline, admin.TabularInline):
     model = Shipment
-    extra = 0
     show_change_link = True
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "customer", "status", "payment_status", "total", "currency",
                     "placed_at"]
     # A date filter, not date_hierarchy: that runs SELECT DISTINCT date_trunc(...) over every
@@ -44,57 +45,37 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "payment_status", "placed_at"]
     search_fields = ["number", "customer__email"]
     list_select_related = ["customer"]
-    raw_id_fields = ["customer"]
     show_full_result_count = False
     inlines = [OrderItemInline, ShipmentInline]
 
 
-class TrackingEventInline(admin.TabularInline):
+class TrackingEventInline(ReadOnlyInline, admin.TabularInline):
     model = TrackingEvent
-    extra = 0
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyAdmin):
     list_display = ["tracking_number", "carrier", "order", "status", "estimated_delivery"]
     list_filter = ["status", "carrier"]
     search_fields = ["tracking_number", "order__number"]
     list_select_related = ["order"]
-    raw_id_fields = ["order"]
     inlines = [TrackingEventInline]
 
 
-class ReturnItemInline(admin.TabularInline):
+class ReturnItemInline(ReadOnlyInline, admin.TabularInline):
     model = ReturnItem
-    extra = 0
     fields = ["order_item", "quantity"]
-    readonly_fields = ["order_item", "quantity"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ReturnEventInline(admin.TabularInline):
+class ReturnEventInline(ReadOnlyInline, admin.TabularInline):
     model = ReturnEvent
-    extra = 0
     fields = ["created_at", "status", "note", "actor"]
-    readonly_fields = ["created_at", "status", "note", "actor"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ReturnPhotoInline(admin.TabularInline):
+class ReturnPhotoInline(ReadOnlyInline, admin.TabularInline):
     model = ReturnPhoto
-    extra = 0
     fields = ["preview", "content_type", "width", "height", "size"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    readonly_fields = ["preview"]
 
     def has_view_permission(self, request, obj=None):
         # Photos belong to the return: whoever may see the return sees its photos.
@@ -123,10 +104,16 @@ DECISIONS = {
 }
 
 
+def may_decide_returns(user) -> bool:
+    """Approve, reject, receive, refund: staff whose role carries ``change_returnrequest``
+    (helpdesk.roles), which means exactly these decisions."""
+    return bool(user.is_active and user.is_staff and user.has_perm("orders.change_returnrequest"))
+
+
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(ReadOnlyAdmin):
     """Statuses change only through the decisions (which call orders.services), never by
-    editing the field, so every change leaves a timeline event and an email."""
+    editing the row, so every change leaves a timeline event and an email."""
 
     list_display = ["reference", "order", "customer", "status", "reason", "refund_amount",
                     "created_at"]
@@ -141,8 +128,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     change_form_template = "orders/admin/return_change_form.html"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
+    def has_decide_permission(self, request):
+        return may_decide_returns(request.user)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -158,13 +145,13 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "decisions": [
             (key, label) for key, (_s, label, source) in DECISIONS.items()
             if obj is not None and obj.status == source
-        ] if self.has_change_permission(request, obj) else []}
+        ] if self.has_decide_permission(request) else []}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _apply(self, request, queryset, decision):
         """Show the note form; on submit, run the decision's service on each request."""
         service, label, _source = DECISIONS[decision]
-        if not self.has_change_permission(request):
+        if not self.has_decide_permission(request):
             raise PermissionDenied
         form = DecisionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -191,28 +178,28 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         })
 
-    @admin.action(description=_("Approve selected returns"), permissions=["change"])
+    @admin.action(description=_("Approve selected returns"), permissions=["decide"])
     def approve_selected(self, request, queryset):
         return self._apply(request, queryset, "approve")
 
-    @admin.action(description=_("Reject selected returns"), permissions=["change"])
+    @admin.action(description=_("Reject selected returns"), permissions=["decide"])
     def reject_selected(self, request, queryset):
         return self._apply(request, queryset, "reject")
 
-    @admin.action(description=_("Mark selected returns as received"), permissions=["change"])
+    @admin.action(description=_("Mark selected returns as received"), permissions=["decide"])
     def receive_selected(self, request, queryset):
         return self._apply(request, queryset, "receive")
 
-    @admin.action(description=_("Refund selected returns"), permissions=["change"])
+    @admin.action(description=_("Refund selected returns"), permissions=["decide"])
     def refund_selected(self, request, queryset):
         return self._apply(request, queryset, "refund")
 
     def decide_view(self, request, object_id, decision):
         if decision not in DECISIONS:
             raise PermissionDenied
-        return_request = get_object_or_404(ReturnRequest, pk=object_id)
-        if not self.has_change_permission(request, return_request):
+        if not self.has_decide_permission(request):
             raise PermissionDenied
+        return_request = get_object_or_404(ReturnRequest, pk=object_id)
         service, label, _source = DECISIONS[decision]
         change_url = reverse("admin:orders_returnrequest_change", args=[return_request.pk])
         form = DecisionForm(request.POST if request.method == "POST" else None,

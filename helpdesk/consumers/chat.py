@@ -130,6 +130,7 @@ class ChatConsumer(HubEvents):
             self._close(code)
             return
         self.ident = ident
+        ident.remote_addr = (self.scope.get("client") or (None,))[0]  # for the audit log
         self.counted = True
         await self.hub.join(realtime.user_group(ident.user.pk), self)
         if ident.as_agent:

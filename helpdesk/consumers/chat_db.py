@@ -6,6 +6,7 @@ costs one hop to the database thread, not several. Every function that touches a
 authorizes through ``helpdesk.access`` again: a socket never keeps a permission it lost.
 """
 
+import contextlib
 import copy
 import functools
 import threading
@@ -22,6 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import translation
 
+from accounts.audit import acting
 from accounts.two_factor import session_satisfies
 from helpdesk.access import NotFound, access_conversation, visible_conversations
 from helpdesk.consumers import caps
@@ -55,6 +57,15 @@ class Identity:
     as_agent: bool
     language: str
     session_key: str
+    remote_addr: str | None = None  # the client's, for the audit log
+
+
+def audited(ident: Identity):
+    """Changes an agent's frame causes (taking a waiting chat) are audited as theirs, from
+    their address (accounts.audit); a customer's frame pays nothing for it."""
+    if not ident.as_agent:
+        return contextlib.nullcontext()
+    return acting(user=ident.user, remote_addr=ident.remote_addr)
 
 
 def session_user(session_key: str | None, user_id: int | None = None):
@@ -366,7 +377,7 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
         raise FrameError("invalid_field", field="body", client_id=client_id)
     if internal and not ident.as_agent:
         raise FrameError("forbidden", client_id=client_id)
-    with translation.override(ident.language):
+    with translation.override(ident.language), audited(ident):
         conv = _access(ident, reference)
         if rate_limited(ident.user.pk):
             raise FrameError("rate_limited", client_id=client_id, conversation=conv.reference)
@@ -406,8 +417,9 @@ def after_post(*, ident: Identity, conversation_id: int) -> None:
     statement; this reads the conversation again under the services' own rules)."""
     conv = _fresh(ident, conversation_id)
     if conv is not None:
-        conv_services.chat_message_followup(conversation=conv, user=ident.user,
-                                            as_agent=ident.as_agent)
+        with audited(ident):
+            conv_services.chat_message_followup(conversation=conv, user=ident.user,
+                                                as_agent=ident.as_agent)
 
 
 def read(*, ident: Identity, reference, seq) -> None:

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin_base import ConfigurationAdmin
 from helpdesk.models import SlaTarget
 from helpdesk.reports.filters import can_view_reports
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
+class SlaTargetAdmin(ConfigurationAdmin):
+    """Managers edit the targets; saved through ``configuration_save``."""
+
     list_display = ["tier", "channel", "first_response_minutes", "resolution_minutes"]
     list_filter = ["tier", "channel"]
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from helpdesk.models import Conversation
 from helpdesk.reports.exports import TABLES, report_table, streaming_csv
 from helpdesk.reports.filters import ReportFilters, filters_from_request
 from helpdesk.reports.selectors import DRILL_KEYS, build_report, drill_down
@@ -193,4 +195,6 @@ def export(request, table: str):
         raise Http404
     header, rows = report_table(filters, table, request.GET)
     name = f"report-{table}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.csv"
+    audit_record(request=request, action="report.export", model=Conversation, details={
+        "table": table, "file": name, "query": request.GET.urlencode()})
     return streaming_csv(name, header, rows)

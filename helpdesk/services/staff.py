@@ -1,0 +1,89 @@
+"""What managers change about agents: capacity, languages, skills, and who is in which team.
+
+Agents change only their own status (``assignment.agent_set_status``, from the console). The
+admin offers these as small forms on the agent profile's and the team's pages; each change is
+checked here against ``by``'s permission (helpdesk.roles) and audited (helpdesk.audit).
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.choices import Language, Role, Topic
+from accounts.models import AgentProfile
+from helpdesk import realtime
+from helpdesk.models import Team
+
+MAX_CONCURRENT_CHATS = 20
+
+
+def _require(by, permission: str) -> None:
+    if not (by.is_authenticated and by.is_active and by.is_staff and by.has_perm(permission)):
+        raise PermissionDenied
+
+
+def team_member_choices() -> QuerySet:
+    """Who can be put in a team: active staff with the agent role (as transfers require)."""
+    return (get_user_model().objects.filter(is_active=True, is_staff=True,
+                                            groups__name=Role.AGENT)
+            .distinct().order_by("full_name", "email"))
+
+
+def agent_profile_clean(*, max_concurrent_chats, languages, skills) -> tuple[int, list, list]:
+    """The capacity, languages and skills as stored; ``ValidationError`` by field if not."""
+    errors = {}
+    try:
+        capacity = int(max_concurrent_chats)
+    except (TypeError, ValueError):
+        capacity = -1
+    if not 0 <= capacity <= MAX_CONCURRENT_CHATS:
+        errors["max_concurrent_chats"] = _("Choose from 0 to %(max)d chats.") % {
+            "max": MAX_CONCURRENT_CHATS}
+    languages, skills = list(dict.fromkeys(languages or [])), list(dict.fromkeys(skills or []))
+    if not set(languages) <= set(Language.values):
+        errors["languages"] = _("Choose languages from the list.")
+    if not set(skills) <= set(Topic.values):
+        errors["skills"] = _("Choose topics from the list.")
+    if errors:
+        raise ValidationError(errors)
+    return capacity, languages, skills
+
+
+def agent_profile_update(*, by, profile: AgentProfile, max_concurrent_chats: int,
+                         languages: list[str], skills: list[str]) -> AgentProfile:
+    """Set an agent's capacity, languages and topic skills (managers). Their status stays
+    theirs. More capacity may let a waiting chat in at once."""
+    from helpdesk import tasks
+
+    _require(by, "accounts.change_agentprofile")
+    capacity, languages, skills = agent_profile_clean(
+        max_concurrent_chats=max_concurrent_chats, languages=languages, skills=skills)
+    with transaction.atomic():
+        locked = AgentProfile.objects.select_for_update().get(pk=profile.pk)
+        locked.max_concurrent_chats = capacity
+        locked.languages = languages
+        locked.skills = skills
+        locked.save(update_fields=["max_concurrent_chats", "languages", "skills"])
+        tasks.chat_assign.delay_on_commit()
+    profile.max_concurrent_chats, profile.languages, profile.skills = capacity, languages, skills
+    return locked
+
+
+def team_members_set(*, by, team: Team, members) -> Team:
+    """Make ``members`` (active agents) the team's members (managers). Those who join or
+    leave see other conversations from now on; their sockets re-check at once (signals)."""
+    from helpdesk import tasks
+
+    _require(by, "helpdesk.change_team")
+    members = list(members)
+    allowed = set(team_member_choices().filter(pk__in=[m.pk for m in members])
+                  .values_list("pk", flat=True))
+    if any(m.pk not in allowed for m in members):
+        raise ValidationError({"members": _("Only active agents can be team members.")})
+    with transaction.atomic():
+        team.members.set(members)
+        realtime.inbox_changed()
+        tasks.chat_assign.delay_on_commit()
+    return team
