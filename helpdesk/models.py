@@ -369,6 +369,7 @@ class OutboundKind(models.TextChoices):
     TRANSCRIPT = "transcript", _("Chat transcript")
     RETURN_STATUS = "return", _("Return status")
     PASSWORD_RESET = "password", _("Password reset")
+    VERIFY = "verify", _("Address verification")
     NOTIFICATION = "notice", _("Other notification")
 
 
@@ -377,6 +378,8 @@ class OutboundStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # To the address of an account that has not proved it: only proof links go there.
+    WITHHELD = "withheld", _("Not sent: address not verified")
 
 
 class OutboundEmail(models.Model):
@@ -407,6 +410,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField(_("plain text"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # The live links and reply addresses of the email, encrypted; the text, HTML, Reply-To
+    # and headers above hold placeholders for them. Wiped once sent (helpdesk.email.secrets).
+    sealed = models.TextField(_("sealed links"), blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -483,6 +489,8 @@ class ImapState(models.Model):
     mailbox = models.CharField(_("mailbox"), max_length=200, unique=True)
     uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), default=0)
     last_uid = models.BigIntegerField(_("last UID read"), default=0)
+    # UIDs at or before last_uid not stored yet -> attempts made (helpdesk.email.imap).
+    retry = models.JSONField(_("messages to try again"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -87,6 +87,15 @@ def email_imap_poll() -> int:
     return imap_poll()
 
 
+@shared_task(ignore_result=True, acks_late=True)
+def email_inbound_release_verified(user_id: int) -> int:
+    """Let in the mail held because the address of account ``user_id`` was not verified
+    (helpdesk.email.inbound.inbound_release_verified); sent when it has been."""
+    from helpdesk.email.inbound import inbound_release_verified
+
+    return inbound_release_verified(user_id=user_id)
+
+
 @shared_task(ignore_result=True)
 def surveys_run() -> dict:
     """Beat: schedule surveys of newly resolved conversations and hand the due ones to

@@ -4,6 +4,10 @@ mail is unchecked mail from anyone, so agents never see it.
 
 Every change goes through a service: ``outbox_retry``, ``inbound_release``,
 ``inbound_discard``, ``surveys_mark_reviewed``. Nothing here is edited by hand.
+
+No page here shows a usable token: outbox rows hold placeholders for their links and reply
+addresses (the originals are sealed, ``helpdesk.email.secrets``, and never shown), surveys
+only token hashes (excluded), and inbound text has our live links cut out.
 """
 
 from django.contrib import admin, messages
@@ -15,11 +19,11 @@ from helpdesk.admin_paginator import EstimatedCountPaginator
 from helpdesk.email.inbound import (
     RELEASABLE_REASONS,
     ReviewRefused,
-    email_parse,
     inbound_discard,
     inbound_release,
 )
 from helpdesk.email.outbox import outbox_retry
+from helpdesk.email.parsing import Unreadable, email_parse
 from helpdesk.models import InboundEmail, InboundStatus, OutboundEmail, Survey
 from helpdesk.surveys.services import surveys_mark_reviewed
 
@@ -52,7 +56,9 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     raw_id_fields = ["conversation", "conversation_message"]
     ordering = ["-created_at"]
     actions = ["retry"]
-    exclude = ["body_html"]  # the text part says the same; HTML is never rendered here
+    # The text part says the same as the HTML, which is never rendered here; the sealed links
+    # are for the sender only.
+    exclude = ["body_html", "sealed"]
 
     @admin.display(description=_("to"))
     def recipients(self, obj):
@@ -98,7 +104,10 @@ class InboundEmailAdmin(ReadOnlyAdmin):
         if not obj.raw:
             return "-"
         with obj.raw.open("rb") as f:
-            parsed = email_parse(f.read())
+            try:
+                parsed = email_parse(f.read())
+            except Unreadable as exc:
+                return format_html("<p>{}: {}</p>", _("cannot be read"), exc.reason)
         names = ", ".join(a.name for a in parsed.attachments)
         return format_html('<pre class="email-raw" data-testid="inbound-text">{}</pre>{}',
                            parsed.text[:20000],

@@ -4,8 +4,13 @@ and the provider webhook.
 What happens to a message (``InboundEmail.status`` / ``reason``):
 
 - seen before (same Message-ID, or the same raw bytes): nothing; the first record is returned;
-- no usable From, too large, over the per-sender limit, or From an agent's address
-  (agents answer in the console; their identity is never taken from a header): quarantined;
+- too large, too deeply nested or with too many parts, unparseable, or a message the pipeline
+  failed on ("failed", logged): quarantined with its bytes, nothing else done;
+- no From, several or an ambiguous one, over the per-sender limit, failing DMARC for its From
+  domain by our receiving server's verdict, or From an agent's address (agents answer in the
+  console; their identity is never taken from a header): quarantined;
+- From the address of an account that has not proved it (``accounts.selectors.email_trusted``):
+  held ("unverified_address"); the address gets a proof link, and verifying lets it in;
 - a reply address whose signature is wrong: quarantined as forged;
 - a valid reply address, sent by the conversation's customer: appended to it (a resolved
   conversation reopens, unless the message is an auto-reply);
@@ -13,31 +18,34 @@ What happens to a message (``InboundEmail.status`` / ``reason``):
 - anything else: a new email conversation, acknowledged with its reference number. A sender
   without an account gets a customer account without a usable password
   (EMAIL_UNKNOWN_SENDERS="create"), or the message is quarantined ("quarantine").
+
+``email_ingest`` never raises for a message: only ``IngestDeferred`` when the database cannot
+take the record now (the caller retries: exit 75, HTTP 503, the IMAP poller's retry list).
 """
 
 import hashlib
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from email import policy
-from email.header import decode_header, make_header
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk import realtime
-from helpdesk.email.addresses import header_clean
-from helpdesk.email.text import html_to_text, strip_quoted
+from helpdesk.email.authresults import dmarc_verdict
+from helpdesk.email.parsing import (
+    ParsedAttachment,
+    ParsedEmail,
+    Unreadable,
+    email_parse,
+    headers_parse,
+)
 from helpdesk.email.tokens import reply_token_parse
 from helpdesk.models import (
     Attachment,
@@ -53,153 +61,15 @@ from helpdesk.models import (
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 5000  # helpdesk.services.conversations.MAX_BODY_LENGTH
-# Charsets that mail programs name but mean a superset of (or that Python lacks).
-_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
-                    "ks_c_5601-1987": "cp949", "unknown-8bit": "utf-8", "x-unknown": "utf-8",
-                    "iso-8859-8-i": "iso-8859-8", "windows-874": "cp874", "ansi_x3.4-1968": "ascii"}
-_RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To",
-                      "X-Envelope-To")
+# Temporary: the database cannot be reached. Anything else a message makes the pipeline raise
+# is a fault of (or with) that message: it is quarantined ("failed"). When even that record
+# cannot be written (e.g. the disk is full), the message is deferred too.
+TEMPORARY_ERRORS = (OperationalError, InterfaceError)
 
 
-@dataclass
-class ParsedAttachment:
-    name: str
-    content_type: str
-    data: bytes
-
-
-@dataclass
-class ParsedEmail:
-    message_id: str = ""
-    from_address: str = ""
-    from_name: str = ""
-    subject: str = ""
-    recipients: list[str] = field(default_factory=list)
-    text: str = ""
-    attachments: list[ParsedAttachment] = field(default_factory=list)
-    auto_reply: bool = False
-    bulk: bool = False
-    language: str = "en"
-
-
-# --- Parsing (no database) -------------------------------------------------------------------
-
-
-def _header(msg, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header must not stop the message
-        value = None
-    if value is None:
-        raw = msg.get_all(name, failobj=[]) if hasattr(msg, "get_all") else []
-        value = raw[0] if raw else ""
-    return str(value)
-
-
-def _addresses(msg, name: str) -> list[tuple[str, str]]:
-    try:
-        header = msg.get(name)
-        if header is not None and hasattr(header, "addresses"):
-            return [(a.display_name or "", a.addr_spec or "") for a in header.addresses]
-    except Exception:  # noqa: BLE001, S110 - fall back to the lenient parser below
-        pass
-    # Parse the raw value, then decode each name alone: a decoded name may hold anything.
-    raw = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
-    out = []
-    for display, addr in getaddresses(raw):
-        try:
-            display = str(make_header(decode_header(display)))
-        except Exception:  # noqa: BLE001, S110 - keep the undecoded name
-            pass
-        out.append((display, addr))
-    return out
-
-
-def _decode(part) -> str:
-    payload = part.get_payload(decode=True) or b""
-    charset = (part.get_content_charset() or "utf-8").lower()
-    charset = _CHARSET_ALIASES.get(charset, charset)
-    try:
-        return payload.decode(charset, errors="replace")
-    except LookupError:
-        return payload.decode("utf-8", errors="replace")
-
-
-def _filename(part) -> str:
-    try:
-        name = part.get_filename() or ""
-    except Exception:  # noqa: BLE001
-        name = ""
-    name = re.sub(r"[\x00-\x1f\x7f/\\]+", "_", str(name)).strip(" .")
-    return name[-120:]
-
-
-def _guess_language(text: str) -> str:
-    if re.search(r"[\u4e00-\u9fff]", text):
-        return "zh-hans"
-    if re.search(r"[\u0400-\u04ff]", text):
-        return "ru"
-    return "en"
-
-
-def email_parse(raw: bytes) -> ParsedEmail:
-    """Read what the help desk needs from a raw RFC 822 message. Never raises."""
-    msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
-    parsed = ParsedEmail()
-    parsed.message_id = header_clean(_header(msg, "Message-ID"), 255)
-    senders = [(n, a) for n, a in _addresses(msg, "From") if a]
-    if len(senders) == 1:
-        name, addr = senders[0]
-        addr = addr.strip().lower()
-        try:
-            validate_email(addr)
-            parsed.from_address = addr
-            parsed.from_name = header_clean(name, 150)
-        except ValidationError:
-            pass
-    parsed.subject = header_clean(_header(msg, "Subject"), 255)
-    for name in _RECIPIENT_HEADERS:
-        parsed.recipients += [a.strip() for _n, a in _addresses(msg, name) if a]
-
-    auto_submitted = _header(msg, "Auto-Submitted").strip().lower()
-    precedence = _header(msg, "Precedence").strip().lower()
-    parsed.auto_reply = bool(
-        (auto_submitted and auto_submitted != "no")
-        or _header(msg, "X-Autoreply") or _header(msg, "X-Autorespond")
-        or _header(msg, "X-Autogenerated") or precedence == "auto_reply"
-        or msg.get_content_type() == "multipart/report"
-        or (_header(msg, "Return-Path").strip() != ""
-            and parseaddr(_header(msg, "Return-Path"))[1] == "")
-        or re.match(r"^(mailer-daemon|postmaster)@", parsed.from_address or "")
-    )
-    parsed.bulk = precedence in {"bulk", "list", "junk"} or bool(_header(msg, "List-Id")) \
-        or bool(_header(msg, "List-Unsubscribe"))
-
-    plain, html = [], []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        ctype = part.get_content_type()
-        disposition = (part.get_content_disposition() or "").lower()
-        name = _filename(part)
-        if ctype == "message/rfc822" and not name:
-            name = "message.eml"
-        if disposition == "attachment" or name or (ctype not in {"text/plain", "text/html"}):
-            if ctype.startswith("multipart/"):
-                continue
-            data = part.get_payload(decode=True) or b""
-            if data:
-                parsed.attachments.append(ParsedAttachment(
-                    name=name or "attachment", content_type=ctype, data=data))
-            continue
-        (plain if ctype == "text/plain" else html).append(_decode(part))
-    text = "\n\n".join(t for t in plain if t.strip())
-    if not text.strip() and html:
-        text = "\n\n".join(html_to_text(h) for h in html)
-    text = strip_quoted(text.replace("\x00", ""))
-    parsed.text = text
-    parsed.language = _guess_language(f"{parsed.subject} {text[:2000]}")
-    return parsed
+class IngestDeferred(Exception):
+    """The message could not be stored now (database or storage unavailable): nothing was
+    recorded; deliver it again later. The only exception ``email_ingest`` raises."""
 
 
 # --- Ingesting ----------------------------------------------------------------------------
@@ -219,8 +89,28 @@ def email_ingest(raw: bytes, *, source: str) -> Ingested:
     """Turn one raw message into a conversation, a message in one, or a quarantine record.
 
     Safe to call twice with the same message (and concurrently): one record, one effect.
+    Whatever the bytes, the message ends recorded; a message the pipeline fails on is
+    quarantined ("failed", raw kept) and logged. Raises only ``IngestDeferred``: the database
+    (or the storage) could not take the record now, so the caller delivers it again later.
     """
     sha = hashlib.sha256(raw).hexdigest()
+    try:
+        return _ingest(raw, sha, source)
+    except TEMPORARY_ERRORS as exc:
+        raise IngestDeferred(f"{type(exc).__name__}: {exc}") from exc
+    except Exception:  # noqa: BLE001 - a message must never stop the ones after it
+        logger.exception("inbound email %s from %s: processing failed", sha[:12], source)
+    try:
+        existing = _existing(sha, "")
+        if existing is not None:  # recorded; what failed came after the commit
+            return Ingested(existing, False)
+        return _record_only(raw, sha, headers_parse(raw), source, InboundStatus.QUARANTINED,
+                            "failed", timezone.now(), keep_raw=True)
+    except Exception as exc:  # noqa: BLE001 - not even recorded: the sender tries again
+        raise IngestDeferred(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _ingest(raw: bytes, sha: str, source: str) -> Ingested:
     existing = InboundEmail.objects.filter(sha256=sha).first()
     if existing is not None:
         return Ingested(existing, True)
@@ -228,7 +118,13 @@ def email_ingest(raw: bytes, *, source: str) -> Ingested:
     if len(raw) > settings.EMAIL_INBOUND_MAX_BYTES:
         return _record_only(raw, sha, ParsedEmail(), source, InboundStatus.QUARANTINED,
                             "too_large", now)
-    parsed = email_parse(raw)
+    try:
+        parsed = email_parse(raw)
+    except Unreadable as exc:
+        logger.warning("inbound email %s from %s cannot be read: %s", sha[:12], source,
+                       exc.reason)
+        return _record_only(raw, sha, headers_parse(raw), source, InboundStatus.QUARANTINED,
+                            exc.reason, now, keep_raw=True)
     if parsed.message_id:
         existing = InboundEmail.objects.filter(message_id=parsed.message_id).first()
         if existing is not None:
@@ -248,9 +144,7 @@ def email_ingest(raw: bytes, *, source: str) -> Ingested:
                                         "conversation_message", "raw"])
     except IntegrityError:
         # The same message arrived at the same moment through another path and won.
-        existing = InboundEmail.objects.filter(sha256=sha).first() or (
-            InboundEmail.objects.filter(message_id=parsed.message_id).first()
-            if parsed.message_id else None)
+        existing = _existing(sha, parsed.message_id)
         if existing is None:
             raise
         return Ingested(existing, True)
@@ -259,40 +153,69 @@ def email_ingest(raw: bytes, *, source: str) -> Ingested:
     return Ingested(inbound, False)
 
 
-def _record_only(raw, sha, parsed, source, status, reason, now) -> Ingested:
+def _existing(sha: str, message_id: str) -> InboundEmail | None:
+    return InboundEmail.objects.filter(sha256=sha).first() or (
+        InboundEmail.objects.filter(message_id=message_id).first() if message_id else None)
+
+
+def _record_only(raw, sha, parsed, source, status, reason, now, keep_raw=False) -> Ingested:
+    """Record a message that goes no further (``keep_raw``: with its bytes, for review)."""
     inbound = InboundEmail(sha256=sha, source=source[:16], status=status, reason=reason,
                            received_at=now, message_id=parsed.message_id,
-                           from_address=parsed.from_address, subject=parsed.subject)
+                           from_address=parsed.from_address, from_name=parsed.from_name,
+                           subject=parsed.subject)
     try:
         with transaction.atomic():
+            if keep_raw:
+                inbound.raw.save(f"{sha}.eml", ContentFile(raw), save=False)
             inbound.save()
     except IntegrityError:
-        return Ingested(InboundEmail.objects.get(sha256=sha), True)
+        existing = _existing(sha, parsed.message_id)
+        if existing is None:
+            raise
+        return Ingested(existing, True)
+    logger.info("inbound email %s from %s: %s %s", inbound.pk, parsed.from_address or "-",
+                status, reason)
     return Ingested(inbound, False)
 
 
-def _route(inbound: InboundEmail, parsed: ParsedEmail, now,
-           released: bool = False) -> tuple[str, str]:
+def _route(inbound: InboundEmail, parsed: ParsedEmail, now, *, released: bool = False,
+           rate_limit: bool = True) -> tuple[str, str]:
     """Decide and do; the caller holds the transaction and saves ``inbound``.
 
-    ``released``: a manager let the message out of quarantine: no rate limit, a forged reply
-    address counts as none (a new conversation, never an append), an unknown sender gets an
-    account whatever EMAIL_UNKNOWN_SENDERS says. Staff and inactive senders stay refused.
+    ``released``: a manager let the message out of quarantine: no rate limit, no DMARC
+    verdict, a forged reply address counts as none (a new conversation, never an append), an
+    unknown sender gets an account whatever EMAIL_UNKNOWN_SENDERS says. Staff, inactive and
+    unverified senders stay refused. ``rate_limit``: False when the message was counted
+    already (held until its address was verified).
     """
     from accounts.models import User
+    from accounts.selectors import email_trusted
 
-    if not parsed.from_address:
-        return InboundStatus.QUARANTINED, "no_sender"
+    if parsed.sender_problem or not parsed.from_address:
+        return InboundStatus.QUARANTINED, parsed.sender_problem or "no_sender"
     window = now - timedelta(seconds=settings.EMAIL_INBOUND_RATE_WINDOW_SECONDS)
-    recent = InboundEmail.objects.filter(from_address=parsed.from_address,
-                                         received_at__gte=window).exclude(pk=inbound.pk).count()
-    if recent >= settings.EMAIL_INBOUND_RATE_LIMIT and not released:
-        return InboundStatus.QUARANTINED, "rate_limited"
+    if rate_limit and not released:
+        recent = InboundEmail.objects.filter(
+            from_address=parsed.from_address, received_at__gte=window,
+        ).exclude(pk=inbound.pk).count()
+        if recent >= settings.EMAIL_INBOUND_RATE_LIMIT:
+            return InboundStatus.QUARANTINED, "rate_limited"
+    if not released and dmarc_verdict(parsed.msg, parsed.from_address) == "fail":
+        return InboundStatus.QUARANTINED, "dmarc_fail"
     sender = User.objects.filter(email__iexact=parsed.from_address).first()
     if sender is not None and (sender.is_staff or sender.is_superuser):
         return InboundStatus.QUARANTINED, "staff_sender"
     if sender is not None and not sender.is_active:
         return InboundStatus.QUARANTINED, "inactive_sender"
+    if sender is not None and not email_trusted(sender):
+        # Someone made this account with the address and never proved it: nothing sent from
+        # the address joins it. Its owner gets a link to take the account back; verifying
+        # lets this message in (inbound_release_verified).
+        if parsed.auto_reply or parsed.bulk:
+            return InboundStatus.IGNORED, "auto_reply" if parsed.auto_reply else "bulk"
+        proof_link_request(user=sender)
+        return InboundStatus.QUARANTINED, "unverified_address"
 
     tokens = [t for t in (reply_token_parse(a) for a in parsed.recipients) if t is not None]
     valid = [t for t in tokens if t.valid]
@@ -319,6 +242,20 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now,
 
     acknowledgement_enqueue(conversation=conversation)
     return InboundStatus.CREATED, "new" if not valid else "not_participant"
+
+
+def proof_link_request(*, user) -> bool:
+    """Send the owner of ``user.email`` a password-reset link (the proof link: following it
+    verifies the address and takes the account back), at most EMAIL_PROOF_LINKS_PER_HOUR
+    times an hour per address. True when one was requested."""
+    from accounts.services import password_reset_request
+    from accounts.throttles import Limit, throttle_hit
+
+    if throttle_hit(scope="email.proof_link", ident=user.email.lower(),
+                    limit=Limit(settings.EMAIL_PROOF_LINKS_PER_HOUR, 3600)):
+        logger.info("proof link for user %s not sent: over the hourly limit", user.pk)
+        return False
+    return password_reset_request(email=user.email) > 0
 
 
 def customer_from_email(*, email: str, name: str, language: str):
@@ -429,7 +366,7 @@ def _attach(message: Message, parsed: ParsedEmail) -> None:
 
 # --- Quarantine review (managers, in the admin) --------------------------------------------
 
-RELEASABLE_REASONS = ("rate_limited", "forged_token", "unknown_sender")
+RELEASABLE_REASONS = ("rate_limited", "forged_token", "unknown_sender", "dmarc_fail")
 
 
 class ReviewRefused(Exception):
@@ -444,8 +381,7 @@ def inbound_release(*, inbound_id: int, by) -> InboundEmail:
         if (inbound is None or inbound.status != InboundStatus.QUARANTINED
                 or inbound.reason not in RELEASABLE_REASONS or not inbound.raw):
             raise ReviewRefused(inbound_id)
-        with inbound.raw.open("rb") as f:
-            parsed = email_parse(f.read())
+        parsed = _parsed_raw(inbound)
         status, reason = _route(inbound, parsed, timezone.now(), released=True)
         if status == InboundStatus.QUARANTINED:
             raise ReviewRefused(inbound_id)  # e.g. the sender has since become staff
@@ -455,6 +391,57 @@ def inbound_release(*, inbound_id: int, by) -> InboundEmail:
     logger.info("inbound email %s released from quarantine by user %s: %s", inbound.pk,
                 getattr(by, "pk", None), inbound.status)
     return inbound
+
+
+def _parsed_raw(inbound: InboundEmail) -> ParsedEmail:
+    with inbound.raw.open("rb") as f:
+        try:
+            return email_parse(f.read())
+        except Unreadable:
+            raise ReviewRefused(inbound.pk) from None
+
+
+def inbound_release_verified(*, user_id: int) -> int:
+    """Route again the mail held because its sender's address was not verified
+    ("unverified_address"), now that the account ``user_id`` has verified it; each message
+    takes the usual path (not counted against the rate limit twice). Returns how many left
+    the quarantine. Called after the verification committed (accounts.signals)."""
+    from accounts.models import User
+    from accounts.selectors import email_trusted
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not email_trusted(user):
+        return 0
+    ids = list(InboundEmail.objects.filter(
+        status=InboundStatus.QUARANTINED, reason="unverified_address",
+        from_address=user.email.lower(),
+    ).order_by("received_at", "pk").values_list("pk", flat=True))
+    released = 0
+    for pk in ids:
+        with transaction.atomic():
+            inbound = InboundEmail.objects.select_for_update().filter(
+                pk=pk, status=InboundStatus.QUARANTINED, reason="unverified_address").first()
+            if inbound is None or not inbound.raw:
+                continue
+            try:
+                parsed = _parsed_raw(inbound)
+            except ReviewRefused:
+                continue
+            status, reason = _route(inbound, parsed, timezone.now(), rate_limit=False)
+            inbound.status, inbound.reason = status, reason
+            inbound.save(update_fields=["status", "reason", "conversation",
+                                        "conversation_message"])
+        released += status != InboundStatus.QUARANTINED
+        logger.info("inbound email %s held for an unverified address: %s %s", pk, status,
+                    reason)
+    return released
+
+
+def on_email_verified(sender, user, **kwargs) -> None:
+    """``accounts.signals.email_verified`` receiver: let in the mail held for the address."""
+    from helpdesk import tasks
+
+    tasks.email_inbound_release_verified.delay(user.pk)
 
 
 def inbound_discard(*, inbound_id: int, by) -> InboundEmail:
@@ -474,5 +461,6 @@ def inbound_discard(*, inbound_id: int, by) -> InboundEmail:
     return inbound
 
 
-__all__ = ["Ingested", "ParsedEmail", "ReviewRefused", "customer_from_email", "email_ingest",
-           "email_parse", "inbound_discard", "inbound_release"]
+__all__ = ["IngestDeferred", "Ingested", "ParsedAttachment", "ParsedEmail", "ReviewRefused",
+           "customer_from_email", "email_ingest", "email_parse", "inbound_discard",
+           "inbound_release", "inbound_release_verified", "proof_link_request"]

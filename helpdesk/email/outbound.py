@@ -6,6 +6,8 @@ subject, and a Reply-To address with a signed token (helpdesk.email.tokens) that
 customer's answer back to the conversation.
 """
 
+import logging
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +27,8 @@ from helpdesk.models import (
     OutboundEmail,
     OutboundKind,
 )
+
+logger = logging.getLogger(__name__)
 
 EMAIL_CHANNELS = (Channel.EMAIL, Channel.WEB)
 MAX_REFERENCES = 10
@@ -123,10 +127,21 @@ def _from(name: str) -> str:
 def acknowledgement_enqueue(*, conversation: Conversation) -> OutboundEmail | None:
     """Tell the sender of a new email request its reference number (RFC 3834 auto-reply).
 
-    The caller never calls this for auto-replies or bulk mail (no mail loops).
+    The caller never calls this for auto-replies or bulk mail (no mail loops). At most
+    EMAIL_ACKS_PER_HOUR go to one address an hour: anyone can write in a victim's name, and
+    the acknowledgements must not become a way to flood their mailbox. Past it the request
+    stands without one (logged); None.
     """
+    from accounts.throttles import Limit, throttle_hit
+
     customer = conversation.customer
     if not customer.is_active or not customer.email:
+        return None
+    if throttle_hit(scope="email.ack", ident=customer.email.lower(),
+                    limit=Limit(settings.EMAIL_ACKS_PER_HOUR, 3600)):
+        logger.info("acknowledgement of conversation %s not sent: over %d an hour to the "
+                    "address of user %s", conversation.pk, settings.EMAIL_ACKS_PER_HOUR,
+                    customer.pk)
         return None
     with translation.override(customer.language):
         context = {"conversation": conversation, "customer_name": customer.get_short_name(),

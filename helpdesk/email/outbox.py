@@ -9,6 +9,17 @@ UPDATE, so two workers never send it at once, and sends it with a bounded timeou
 At least once, never twice in practice: the only window for a duplicate is a worker dying
 after the mail server accepted the message and before the row was marked sent; the retry then
 carries the same Message-ID, which receivers use to drop the copy.
+
+Two rules hold for every row, whoever wrote it:
+
+- No live link or reply address is stored in the clear: ``outbox_row`` seals them and the
+  sender fills them in (``helpdesk.email.secrets``); the sealed part is wiped once sent.
+- Nothing but a proof link (kinds ``password`` and ``verify``) goes to the address of an
+  account that has not proved it (``accounts.selectors.email_trusted``), checked when the
+  row is sent, so a later verification counts: such a row ends ``withheld`` ("not sent:
+  address not verified"), never retried by itself. Addresses without an account (a guest's
+  order, a transcript typed in a form) are sent to: no account claims them, so no one's
+  mail can be read through them.
 """
 
 import functools
@@ -29,7 +40,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from helpdesk.email.addresses import address_format, header_clean
-from helpdesk.models import OutboundEmail, OutboundStatus
+from helpdesk.email.secrets import SealBroken, seal, unseal
+from helpdesk.models import OutboundEmail, OutboundKind, OutboundStatus
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +50,9 @@ OUTBOX_BACKEND = "helpdesk.email.backend.OutboxBackend"
 ALLOWED_HEADERS = {"In-Reply-To", "References", "Auto-Submitted", "X-Auto-Response-Suppress",
                    "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence",
                    "Content-Language"}
+# Proof links: the only mail that goes to an address its account has not proved.
+PROOF_KINDS = frozenset({OutboundKind.PASSWORD_RESET, OutboundKind.VERIFY})
+WITHHELD_ERROR = "not sent: address not verified"
 
 
 def message_id_new() -> str:
@@ -96,14 +111,19 @@ def outbox_row(
             raise ValueError(f"header {name!r} is not allowed")
         clean_headers[name] = header_clean(value, 2000)
     now = now or timezone.now()
+    names = list(clean_headers)
+    (body_text, body_html, reply_to, *values), sealed = seal(
+        [body_text, body_html, _checked(reply_to) if reply_to else "",
+         *clean_headers.values()])
     return OutboundEmail(
         kind=kind, conversation=conversation, conversation_message=message,
         dedupe_key=dedupe_key[:120],
         message_id=message_id or message_id_new(),
         from_email=_checked(from_email or settings.DEFAULT_FROM_EMAIL),
-        to=recipients, reply_to=_checked(reply_to) if reply_to else "",
+        to=recipients, reply_to=reply_to,
         subject=header_clean(subject, 255), body_text=body_text, body_html=body_html,
-        headers=clean_headers, next_attempt_at=now, created_at=now,
+        headers=dict(zip(names, values, strict=True)), sealed=sealed,
+        next_attempt_at=now, created_at=now,
     )
 
 
@@ -157,7 +177,7 @@ class TemporaryFailure(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # "sent", "failed", "skipped" (not ours to send now), "retry"
+    outcome: str  # "sent", "failed", "withheld", "skipped" (not ours to send now), "retry"
     retry_in: float = 0
 
 
@@ -176,6 +196,8 @@ def _delivery_backend() -> str:
 
 def _is_temporary(exc: Exception) -> bool | None:
     """True: retry; False: permanent; None: not a mail error (a bug: let it raise)."""
+    if isinstance(exc, SealBroken):
+        return False  # sealed under a key no longer held: it can never be sent as written
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return any(400 <= c < 500 for c in codes)
@@ -222,16 +244,54 @@ class _OutboundMessage(EmailMultiAlternatives):
 
 
 def outbound_message(row: OutboundEmail, connection=None) -> EmailMultiAlternatives:
-    """The email of ``row``, with its fixed Message-ID."""
-    headers = {**row.headers, "Message-ID": row.message_id}
+    """The email of ``row`` as it leaves: its fixed Message-ID, its sealed links filled in.
+    Raises SealBroken when they cannot be."""
+    names = list(row.headers or {})
+    body_text, body_html, reply_to, *values = unseal(
+        [row.body_text, row.body_html, row.reply_to, *(row.headers or {}).values()],
+        row.sealed)
+    headers = {**dict(zip(names, values, strict=True)), "Message-ID": row.message_id}
     message = _OutboundMessage(
-        subject=row.subject, body=row.body_text, from_email=row.from_email, to=row.to,
-        reply_to=[row.reply_to] if row.reply_to else None, headers=headers,
+        subject=row.subject, body=body_text, from_email=row.from_email, to=row.to,
+        reply_to=[reply_to] if reply_to else None, headers=headers,
         connection=connection,
     )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     return message
+
+
+def withheld_rows(rows: list[OutboundEmail]) -> set[int]:
+    """The ids of ``rows`` that must not be sent: other than proof links, and addressed to an
+    account whose address is not trusted (``accounts.selectors.email_trusted``). One query."""
+    from email.utils import getaddresses
+
+    from django.db.models.functions import Lower
+
+    from accounts.models import User
+    from accounts.selectors import email_trusted
+
+    wanted = {row.pk: {a.strip().lower() for _n, a in getaddresses(row.to) if a}
+              for row in rows if row.kind not in PROOF_KINDS}
+    addresses = set().union(*wanted.values()) if wanted else set()
+    if not addresses:
+        return set()
+    untrusted = {user.email.lower() for user in User.objects.annotate(
+        address=Lower("email")).filter(address__in=addresses) if not email_trusted(user)}
+    return {pk for pk, found in wanted.items() if found & untrusted}
+
+
+def _mark_withheld(rows: list[OutboundEmail]) -> int:
+    """Record claimed rows as not sent for an unverified address. The sealed part stays
+    (encrypted), so "send again" after the address is verified sends the whole email."""
+    if not rows:
+        return 0
+    done = OutboundEmail.objects.filter(
+        pk__in=[r.pk for r in rows], status=OutboundStatus.SENDING,
+    ).update(status=OutboundStatus.WITHHELD, last_error=WITHHELD_ERROR)
+    logger.info("outbox: %d emails withheld (address not verified): %s", done,
+                [r.pk for r in rows])
+    return done
 
 
 def outbox_deliver(*, outbound_id: int, connection=None) -> Delivery:
@@ -244,6 +304,9 @@ def outbox_deliver(*, outbound_id: int, connection=None) -> Delivery:
     row = outbox_claim(outbound_id=outbound_id)
     if row is None:
         return Delivery("skipped")
+    if withheld_rows([row]):
+        _mark_withheld([row])
+        return Delivery("withheld")
     try:
         conn = connection or get_connection(_delivery_backend(),
                                             timeout=settings.EMAIL_TIMEOUT)
@@ -260,7 +323,7 @@ def _mark_sent(row: OutboundEmail) -> None:
     table = db.ops.quote_name(OutboundEmail._meta.db_table)
     with db.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' WHERE id = %s",  # noqa: S608 - quoted name, bound values
+            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '', sealed = '' WHERE id = %s",  # noqa: S608 - quoted name, bound values
             [OutboundStatus.SENT, db.ops.adapt_datetimefield_value(timezone.now()), row.pk])
 
 
@@ -336,6 +399,7 @@ class BatchResult:
     sent: int = 0
     retry: int = 0
     failed: int = 0
+    withheld: int = 0
     released: int = 0  # claimed but not tried: given back (out of time, or the server is down)
     retry_in: float = 0  # the earliest backoff of a row given back: come back then
 
@@ -366,6 +430,10 @@ def outbox_deliver_batch(*, limit: int | None = None, connection=None) -> BatchR
     limit = limit or settings.EMAIL_SEND_BATCH
     rows = outbox_claim_batch(limit=limit)
     result = BatchResult(claimed=len(rows))
+    withheld = withheld_rows(rows)
+    if withheld:
+        result.withheld = _mark_withheld([r for r in rows if r.pk in withheld])
+        rows = [r for r in rows if r.pk not in withheld]
     if not rows:
         return result
     started = time.monotonic()
@@ -443,7 +511,8 @@ def outbox_sweep(*, limit: int = 1000) -> int:
 
 
 def outbox_retry(*, outbound_ids) -> int:
-    """Send failed (or still pending) rows again, now, with a fresh allowance of attempts.
+    """Send failed, withheld (or still pending) rows again, now, with a fresh allowance of
+    attempts; a withheld one goes only if its address has been verified since.
 
     Sent rows and rows a worker holds are left alone. The tasks leave after commit; the
     Message-ID stays the same. Returns how many rows were re-queued.
@@ -453,7 +522,7 @@ def outbox_retry(*, outbound_ids) -> int:
     with transaction.atomic():
         ids = list(OutboundEmail.objects.select_for_update().filter(
             pk__in=list(outbound_ids),
-            status__in=[OutboundStatus.FAILED, OutboundStatus.PENDING],
+            status__in=[OutboundStatus.FAILED, OutboundStatus.WITHHELD, OutboundStatus.PENDING],
         ).values_list("pk", flat=True))
         OutboundEmail.objects.filter(pk__in=ids).update(
             status=OutboundStatus.PENDING, attempts=0, next_attempt_at=timezone.now(),

@@ -4,7 +4,8 @@ The webhook takes the raw RFC 822 message as the request body. The provider (or 
 front of it) signs ``<timestamp>.<body>`` with HMAC-SHA256 under EMAIL_WEBHOOK_SECRET and sends
 ``X-Helpdesk-Timestamp`` and ``X-Helpdesk-Signature`` (hex); requests older than five minutes
 are refused, so a captured request cannot be replayed later (and a replay within the window is
-a duplicate anyway).
+a duplicate anyway). A message that cannot be stored now answers 503, so the provider tries
+again; anything else it sends ends recorded (200), hostile mail included.
 """
 
 import hashlib
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.downloads import content_disposition
 from helpdesk.access import NotFound, access_attachment
-from helpdesk.email.inbound import email_ingest
+from helpdesk.email.inbound import IngestDeferred, email_ingest
 
 MAX_SKEW_SECONDS = 300
 
@@ -47,7 +48,11 @@ def inbound_webhook(request):
         return HttpResponse(status=403)
     if not body:
         return JsonResponse({"error": "empty"}, status=400)
-    result = email_ingest(body, source="webhook")
+    try:
+        result = email_ingest(body, source="webhook")
+    except IngestDeferred:
+        # Not stored: the provider delivers it again (every webhook provider retries a 5xx).
+        return JsonResponse({"error": "temporary"}, status=503, headers={"Retry-After": "60"})
     return JsonResponse({"status": result.status, "reason": result.inbound.reason,
                          "duplicate": result.duplicate})
 

@@ -7,8 +7,10 @@ through its next step: send (or skip: rated meanwhile, opted out, cooldown, no a
 once, expire. No Celery countdowns: on Redis a countdown longer than the visibility timeout
 runs twice.
 
-A link token is 256 random bits; the database keeps its SHA-256 only. Opening a link changes
-nothing; ``survey_answer`` records one rating however many submissions race.
+A link token is 256 random bits; the database keeps its SHA-256 only, and the outbox row of
+the email the link itself only sealed until it is sent (``helpdesk.email.secrets``: no admin
+page shows a working link). Opening a link changes nothing; ``survey_answer`` records one
+rating however many submissions race.
 """
 
 import logging

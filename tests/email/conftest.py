@@ -4,8 +4,8 @@ import pytest
 
 from helpdesk.models import Channel
 from helpdesk.services.conversations import conversation_open
+from tests.email.factories import AgentFactory, CustomerFactory
 from tests.email.smtp import SmtpServer
-from tests.factories import AgentFactory, CustomerFactory
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from helpdesk.models import (
     Team,
 )
 from helpdesk.services.conversations import conversation_open
-from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
+from tests.email.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "corpus"

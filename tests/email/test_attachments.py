@@ -10,7 +10,7 @@ from django.urls import reverse
 from helpdesk.email.inbound import email_ingest
 from helpdesk.models import Attachment, InboundStatus
 from helpdesk.services.conversations import message_payload, note_add
-from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
+from tests.email.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "corpus"

@@ -1,5 +1,5 @@
-"""The ways mail comes in: webhook, ``manage.py ingest_email``, the IMAP poller; and the
-download-only attachment view."""
+"""The ways mail comes in: webhook and ``manage.py ingest_email`` (the IMAP poller:
+test_imap.py); and the download-only attachment view."""
 
 import io
 import sys
@@ -10,10 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from helpdesk.email.imap import imap_poll
 from helpdesk.email.views import webhook_signature
-from helpdesk.models import Attachment, ImapState, InboundEmail, InboundStatus
-from tests.factories import CustomerFactory
+from helpdesk.models import Attachment, InboundEmail, InboundStatus
+from tests.email.factories import CustomerFactory
 
 CORPUS = Path(__file__).parent / "corpus"
 pytestmark = pytest.mark.django_db
@@ -71,67 +70,70 @@ def test_ingest_email_reads_a_file_and_standard_input(monkeypatch, tmp_path):
     assert out.getvalue().startswith("duplicate ")
 
 
-class FakeImap:
-    """Stands in for the remote IMAP server (it leaves the machine)."""
-
-    def __init__(self, messages: dict[int, bytes], uidvalidity=7):
-        self.messages = messages
-        self.uidvalidity = uidvalidity
-        self.fetched_criteria = []
-        outer = self
-
-        class Folder:
-            def status(self, folder, items):
-                return {"UIDVALIDITY": outer.uidvalidity}
-
-        self.folder = Folder()
-
-    def login(self, user, password, initial_folder="INBOX"):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def fetch(self, criteria, mark_seen=True, bulk=False, limit=None):
-        from email import message_from_bytes
-        from types import SimpleNamespace
-
-        text = str(criteria)
-        self.fetched_criteria.append(text)
-        start = int(text.split("UID ")[1].split(":")[0])
-        uids = [u for u in sorted(self.messages) if u >= start] or [max(self.messages)]
-        for uid in uids:
-            yield SimpleNamespace(uid=str(uid), obj=message_from_bytes(self.messages[uid]))
+def test_ingest_email_records_a_poisonous_message_and_exits_0():
+    out = io.StringIO()
+    call_command("ingest_email", str(CORPUS / "raw_utf8_headers.eml"), stdout=out)
+    assert out.getvalue().startswith("created new HD-")
+    out = io.StringIO()
+    call_command("ingest_email", str(CORPUS / "from_two_addresses.eml"), stdout=out)
+    assert out.getvalue().startswith("quarantined ambiguous_sender -")
 
 
-def test_the_imap_poller_remembers_the_last_uid(settings):
-    settings.IMAP_URL = "imaps://desk:pw@imap.example.com/INBOX"
-    server = FakeImap({10: (CORPUS / "plain_utf8_new.eml").read_bytes(),
-                       11: (CORPUS / "html_only.eml").read_bytes()})
-
-    def factory(url):
-        return server, "desk", "pw", "INBOX"
-
-    assert imap_poll(mailbox_factory=factory) == 2
-    assert ImapState.objects.get().last_uid == 11
-    assert imap_poll(mailbox_factory=factory) == 0  # "12:*" returns 11 again: skipped
-    assert "UID 12:*" in server.fetched_criteria[-1]
-    server.messages[12] = (CORPUS / "gb2312_quoted_reply.eml").read_bytes()
-    assert imap_poll(mailbox_factory=factory) == 1
-    assert InboundEmail.objects.filter(source="imap").count() == 3
+@pytest.fixture
+def broken_storage(settings, tmp_path):
+    """File storage that cannot write (its folder is under a regular file), like a full disk."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(blocker / "media")}}}
 
 
-def test_a_new_uidvalidity_starts_over_without_duplicates(settings):
-    settings.IMAP_URL = "imaps://desk:pw@imap.example.com/INBOX"
-    server = FakeImap({10: (CORPUS / "plain_utf8_new.eml").read_bytes()})
-    imap_poll(mailbox_factory=lambda url: (server, "desk", "pw", "INBOX"))
-    server.uidvalidity, server.messages = 8, {1: server.messages[10]}
-    assert imap_poll(mailbox_factory=lambda url: (server, "desk", "pw", "INBOX")) == 1
-    assert ImapState.objects.get().last_uid == 1
-    assert InboundEmail.objects.count() == 1  # the same message, recognised
+def test_ingest_email_exits_75_when_the_message_cannot_be_stored_now(broken_storage):
+    with pytest.raises(SystemExit) as exit_:
+        call_command("ingest_email", str(CORPUS / "no_sender.eml"), stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    assert exit_.value.code == 75
+    assert not InboundEmail.objects.exists()  # nothing half-recorded: the retry starts clean
+
+
+def test_ingest_email_exits_75_when_the_database_cannot_be_reached(tmp_path):
+    import subprocess
+
+    from tests.services import REPO
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "ingest_email", str(CORPUS / "html_only.eml")],
+        cwd=REPO, capture_output=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HELPDESK_READ_DOT_ENV": "false",
+             "HELPDESK_VAR_DIR": str(tmp_path),
+             "DATABASE_URL": f"sqlite:///{tmp_path}/missing/folder/db.sqlite3"})
+    assert result.returncode == 75, result.stderr[-2000:]
+
+
+def test_ingest_email_exits_65_for_an_empty_message(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\r\n  \r\n")))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("ingest_email", stdout=io.StringIO(), stderr=io.StringIO())
+    assert exit_.value.code == 65
+
+
+def test_the_webhook_answers_503_when_the_message_cannot_be_stored_now(client, settings,
+                                                                      broken_storage):
+    settings.EMAIL_WEBHOOK_SECRET = SECRET
+    response = post(client, (CORPUS / "no_sender.eml").read_bytes())
+    assert response.status_code == 503 and response["Retry-After"]
+    assert not InboundEmail.objects.exists()
+
+
+def test_the_webhook_records_hostile_mail(client, settings):
+    settings.EMAIL_WEBHOOK_SECRET = SECRET
+    from tests.email import hostile
+
+    response = post(client, hostile.nested_multipart(1000))
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["reason"]) == ("quarantined",
+                                                                      "too_complex")
 
 
 def test_attachments_download_only_for_whoever_may_see_them(client):

@@ -24,7 +24,7 @@ from helpdesk.models import (
     Status,
 )
 from helpdesk.services.conversations import conversation_open, conversation_resolve
-from tests.factories import AgentFactory, CustomerFactory
+from tests.email.factories import AgentFactory, CustomerFactory
 
 CORPUS = Path(__file__).parent / "corpus"
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,36 @@ CASES = [
     Case("no_sender.eml", InboundStatus.QUARANTINED, "no_sender"),
     Case("header_injection_name.eml", InboundStatus.CREATED, "new",
          ["Names and subjects with line breaks."], acknowledged=True),
+    # Hostile variants (tests/email/test_hostile.py holds the generated ones).
+    Case("raw_utf8_headers.eml", InboundStatus.CREATED, "new",
+         ["Заказ 70000555 так и не пришёл."], acknowledged=True),
+    Case("raw_latin1_headers.eml", InboundStatus.CREATED, "new", ["El paquete llegó dañado."],
+         acknowledged=True),
+    Case("malformed_encoded_words.eml", InboundStatus.CREATED, "new",
+         ["My order number is 70000999"], acknowledged=True),
+    Case("bad_charsets.eml", InboundStatus.CREATED, "new",
+         ["Part one in an unknown charset.", "Part four claims punycode."], ["\x00"],
+         acknowledged=True),
+    Case("nul_bytes.eml", InboundStatus.CREATED, "new", ["A body with a zero byte in it."],
+         acknowledged=True),
+    Case("broken_base64.eml", InboundStatus.CREATED, "new", acknowledged=True),
+    Case("missing_boundary.eml", InboundStatus.CREATED, "new",
+         ["The multipart has no boundary parameter."], acknowledged=True),
+    Case("unclosed_boundary.eml", InboundStatus.CREATED, "new",
+         ["The inner and outer parts never end."], acknowledged=True),
+    Case("lone_surrogates.eml", InboundStatus.CREATED, "new", acknowledged=True),
+    Case("recursive_rfc822.eml", InboundStatus.CREATED, "new",
+         ["The original message at the bottom of three forwards."], acknowledged=True),
+    Case("subject_injection_echo.eml", InboundStatus.CREATED, "new", ["Please answer me."],
+         acknowledged=True),
+    # From-address confusion: the address in brackets, never a name that looks like one.
+    Case("display_name_spoof.eml", InboundStatus.CREATED, "new",
+         ["Please send my order to a new address."], acknowledged=True),
+    Case("quoted_display_name_spoof.eml", InboundStatus.CREATED, "new",
+         ["It is me, Anna"], acknowledged=True),
+    Case("from_two_addresses.eml", InboundStatus.QUARANTINED, "ambiguous_sender"),
+    Case("from_two_headers.eml", InboundStatus.QUARANTINED, "ambiguous_sender"),
+    Case("from_trailing_address.eml", InboundStatus.QUARANTINED, "ambiguous_sender"),
 ]
 
 

@@ -21,7 +21,7 @@ from helpdesk.email.tokens import reply_token_parse
 from helpdesk.models import Channel, OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.services.conversations import chat_message_send, conversation_open
 from tests.conftest import database_url_for_subprocess
-from tests.factories import AgentFactory, CustomerFactory
+from tests.email.factories import AgentFactory, CustomerFactory
 from tests.services import REPO, redis_url, require
 
 REDIS_DB = 1  # the email area's own Redis database

@@ -25,7 +25,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.conversations import conversation_open, conversation_rate
 from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token, surveys_run
-from tests.factories import CustomerFactory
+from tests.email.factories import CustomerFactory  # proved addresses: the outbox's gate
 from tests.services import require
 
 pytestmark = pytest.mark.django_db
