@@ -12,7 +12,7 @@ database refused it, the worker died on it) stays there and is tried first at th
 while the later messages are read, at most EMAIL_INBOUND_MAX_ATTEMPTS times; then it is
 given up, logged as rejected (it stays in the mailbox for a person). When the database
 itself is down, nothing can be written down and the poll ends without moving: the next poll
-starts from the same place.
+starts from the same place. One poll of a mailbox runs at a time (a lock in the shared cache).
 """
 
 import imaplib
@@ -29,6 +29,7 @@ from helpdesk.models import ImapState
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+POLL_LOCK_SECONDS = 660  # helpdesk.tasks.email_imap_poll's time limit, and a minute
 _SIZE = re.compile(rb"RFC822\.SIZE\s+(\d+)", re.IGNORECASE)
 # The server (not a message) failed: end this poll, count nothing against the message.
 _CONNECTION_ERRORS = (imaplib.IMAP4.abort, OSError, socket.timeout, EOFError)
@@ -86,10 +87,47 @@ def imap_poll(*, mailbox_factory=None) -> int:
     url = settings.IMAP_URL
     if not url and mailbox_factory is None:
         return 0
+    if not _lock(url):
+        logger.info("IMAP %s: another poll is still running", urlparse(url).hostname)
+        return 0
+    try:
+        box, user, password, folder = (mailbox_factory or _mailbox_from_url)(url)
+        key = f"{urlparse(url).hostname or 'imap'}/{user}/{folder}"
+        return _poll(box, user, password, folder, key)
+    finally:
+        _unlock(url)
+
+
+def _lock_key(url: str) -> str:
+    import hashlib
+
+    return f"helpdesk:imap-poll:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
+
+
+def _lock(url: str) -> bool:
+    """One poll of a mailbox at a time (a slow one and the next beat would write the same
+    position and retry list). Held at most the task's time limit; no cache, no lock."""
+    from django.core.cache import cache
+
+    try:
+        return bool(cache.add(_lock_key(url), 1, timeout=POLL_LOCK_SECONDS))
+    except Exception:  # noqa: BLE001 - polling matters more than the lock
+        logger.warning("IMAP poll lock unavailable", exc_info=True)
+        return True
+
+
+def _unlock(url: str) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.delete(_lock_key(url))
+    except Exception:  # noqa: BLE001
+        logger.warning("IMAP poll lock not released", exc_info=True)
+
+
+def _poll(box, user: str, password: str, folder: str, key: str) -> int:
     from imap_tools import AND
 
-    box, user, password, folder = (mailbox_factory or _mailbox_from_url)(url)
-    key = f"{urlparse(url).hostname or 'imap'}/{user}/{folder}"
     count = 0
     with box.login(user, password, initial_folder=folder) as mailbox:
         uidvalidity = int(mailbox.folder.status(folder, ["UIDVALIDITY"])["UIDVALIDITY"])

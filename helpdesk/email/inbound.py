@@ -441,7 +441,12 @@ def on_email_verified(sender, user, **kwargs) -> None:
     """``accounts.signals.email_verified`` receiver: let in the mail held for the address."""
     from helpdesk import tasks
 
-    tasks.email_inbound_release_verified.delay(user.pk)
+    try:
+        tasks.email_inbound_release_verified.delay(user.pk)
+    except Exception:  # noqa: BLE001 - no broker: do it here rather than never
+        logger.warning("release of mail held for user %s: no broker, done in process",
+                       user.pk, exc_info=True)
+        inbound_release_verified(user_id=user.pk)
 
 
 def inbound_discard(*, inbound_id: int, by) -> InboundEmail:

@@ -140,3 +140,15 @@ def test_a_message_over_the_size_limit_is_not_downloaded_whole(imap, settings):
     assert (inbound.status, inbound.reason) == (InboundStatus.QUARANTINED, "too_large")
     assert any("BODY.PEEK[]<0.601>" in c for c in imap.commands)
     assert Conversation.objects.count() == 0
+
+
+def test_one_poll_of_a_mailbox_at_a_time(imap):
+    from django.core.cache import cache
+
+    from helpdesk.email.imap import _lock_key
+
+    imap.messages[10] = corpus("html_only.eml")
+    cache.add(_lock_key(imap.url), 1)  # a slow poll still holds the mailbox
+    assert imap_poll() == 0 and imap.commands == []
+    cache.delete(_lock_key(imap.url))
+    assert imap_poll() == 1
