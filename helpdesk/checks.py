@@ -61,6 +61,16 @@ def production_settings(app_configs, **kwargs):
                  "sign-in with a code from an authenticator app (accounts.two_factor).",
             id="helpdesk.E006",
         ))
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql") and database.get("CONN_MAX_AGE", 0) != 0:
+        errors.append(Error(
+            "Persistent database connections (CONN_MAX_AGE) are on.",
+            hint="Under ASGI every request has a thread of its own, so a kept connection is "
+                 "never reused and stays open until garbage collection: 150-200 page loads used "
+                 "up PostgreSQL (issue 12). Unset DATABASE_CONN_MAX_AGE; the connection pool "
+                 "(DATABASE_POOL_MAX_SIZE) keeps connections instead.",
+            id="helpdesk.E007",
+        ))
     return errors
 
 

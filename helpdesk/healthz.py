@@ -1,6 +1,9 @@
 """``/healthz``: the state of every configured part, as JSON.
 
-200 only when every configured part answers; 503 otherwise, naming the parts that did not.
+200 only when every configured part answers; 503 otherwise, naming the parts that did not
+(``down``). On PostgreSQL the database check borrows from the process's connection pool, so a
+pool with every connection busy shows as the database being unavailable to this process, told
+apart from a database that refuses connections.
 """
 
 import asyncio
@@ -22,11 +25,52 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 2.0
 
 
+class PoolExhausted(RuntimeError):
+    """Every connection of this process's pool stayed busy for the whole check."""
+
+
 def _database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return {"backend": connection.vendor}
+    pool = getattr(connection, "pool", None)  # Django's psycopg pool (PostgreSQL), else None
+    if pool is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"backend": connection.vendor}
+    # The pool the pages use, waited on for TIMEOUT, not for DATABASE_POOL_TIMEOUT.
+    from psycopg_pool import PoolTimeout
+
+    pool.open()
+    try:
+        conn = pool.getconn(timeout=TIMEOUT)
+    except PoolTimeout:
+        stats = _pool_stats(pool)
+        if stats["size"] < stats["max"]:
+            # Room to open one, and none opened: the database itself is the problem. A
+            # connection of our own says why (refused, no slot left, ...).
+            _direct_connection_check()
+        raise PoolExhausted(
+            f"all {stats['max']} connections of this process's pool are busy, "
+            f"{stats['waiting']} requests waiting") from None
+    try:
+        conn.execute("SELECT 1").fetchone()
+    finally:
+        pool.putconn(conn)
+    return {"backend": connection.vendor, "pool": _pool_stats(pool)}
+
+
+def _pool_stats(pool) -> dict:
+    stats = pool.get_stats()
+    return {"size": stats["pool_size"], "idle": stats["pool_available"],
+            "max": stats["pool_max"], "waiting": stats.get("requests_waiting", 0)}
+
+
+def _direct_connection_check() -> None:
+    import psycopg
+
+    params = connection.get_connection_params()
+    params["connect_timeout"] = max(1, round(TIMEOUT))
+    psycopg.connect(**params).close()
+    raise RuntimeError("the pool opened no connection though the database accepts one")
 
 
 def _cache():
@@ -105,7 +149,8 @@ def run_checks() -> tuple[bool, dict]:
 @require_GET
 def healthz(request):
     healthy, results = run_checks()
+    down = [name for name, result in results.items() if not result["ok"]]
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results},
+        {"status": "ok" if healthy else "unavailable", "down": down, "checks": results},
         status=200 if healthy else 503,
     )

@@ -7,6 +7,7 @@ broker and the cache; ``EMAIL_URL`` (or the ``EMAIL_HOST`` family) to real SMTP.
 variable is listed in ``.env.example`` and in the README.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,7 +123,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # Under ASGI every request runs its synchronous code on a thread of its own, so a persistent
+    # connection (CONN_MAX_AGE > 0) is never reused: it stays open until the garbage collector
+    # frees that thread's objects, and 150-200 page loads used up max_connections (100)
+    # (issue 12). Instead each process keeps a pool: a request (or a chat database hop) borrows
+    # a connection and returns it when it ends; at most DATABASE_POOL_MAX_SIZE are open, and a
+    # request that finds them all busy waits up to DATABASE_POOL_TIMEOUT seconds, then gets a
+    # 503 (helpdesk.unavailable). Chosen over a connection per request by measurement
+    # (docs/performance.md, "Database connections"). DATABASE_POOL_MAX_SIZE=0: no pool.
+    # Not in a Celery worker: it runs one task at a time per process, and Celery closes Django's
+    # pools after every task (celery.fixups.django, prefork), so there a pool only added its own
+    # start and stop to each task (+1.1 ms CPU, +4 ms); workers connect per task as before.
+    _argv0 = Path(sys.argv[0])
+    _celery_worker = "celery" in (_argv0.name, _argv0.parent.name) and "worker" in sys.argv[1:]
+    _pool_max = env.int("DATABASE_POOL_MAX_SIZE", default=0 if _celery_worker else 12)
+    if _pool_max > 0:
+        _pool_timeout = env.float("DATABASE_POOL_TIMEOUT", default=5.0)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(_pool_max, env.int("DATABASE_POOL_MIN_SIZE", default=2)),
+            "max_size": _pool_max,
+            "timeout": _pool_timeout,
+            # psycopg_pool retries a failed connect with growing pauses (up to minutes apart)
+            # and opens no other meanwhile: a database back after an outage stayed unused for
+            # 19 s. Giving up after the pool timeout lets the next request try at once.
+            "reconnect_timeout": _pool_timeout,
+        }
+    else:
+        # A connection per request or task; only a server that reuses its threads (WSGI) gains
+        # from keeping it. Under ASGI keep 0.
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    # A server that does not answer is reported after this many seconds, not the minutes of
+    # TCP's own retries.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Server-side prepared statements for the cursors that ask for them (the FAQ search
     # statement, planned once per connection); Django's own cursors bind on the client and

@@ -7,6 +7,8 @@ from helpdesk import healthz, views, views_account, views_contact, views_erasure
 admin.site.site_header = _("Help desk")
 admin.site.site_title = _("Help desk")
 admin.site.index_title = _("Agent console and administration")
+# A 503 instead of a 500 while the database is unavailable.
+handler500 = "helpdesk.unavailable.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

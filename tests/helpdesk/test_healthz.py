@@ -31,6 +31,7 @@ def test_healthz_reports_every_configured_part_and_answers_200(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
+    assert body["down"] == []
     assert set(body["checks"]) == {"database", "cache", "channel_layer", "broker"}
     assert all(check["ok"] for check in body["checks"].values())
     assert response.headers["Cache-Control"].startswith("max-age=0")
@@ -78,6 +79,7 @@ def test_healthz_on_redis_is_200_while_it_runs_and_503_naming_the_parts_after_it
         assert body["status"] == "unavailable"
         failed = {name for name, check in body["checks"].items() if not check["ok"]}
         assert failed == NETWORK_PARTS
+        assert body["down"] == ["cache", "channel_layer", "broker"]
         assert body["checks"]["database"]["ok"] is True
         assert body["checks"]["broker"]["ms"] < 3000
         assert elapsed < 3
@@ -111,3 +113,15 @@ def test_healthz_answers_within_seconds_when_redis_accepts_but_never_replies(
     assert failed == NETWORK_PARTS
     assert body["checks"]["broker"]["ms"] < 3000
     assert elapsed < 6
+
+
+@pytest.mark.django_db
+def test_healthz_on_postgresql_reports_this_processs_connection_pool(client):
+    from django.conf import settings
+
+    pool_settings = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    require(pool_settings is not None, "the connection pool is PostgreSQL's (DATABASE_URL)")
+    body = client.get("/healthz").json()
+    pool = body["checks"]["database"]["pool"]
+    assert pool["max"] == pool_settings["max_size"]
+    assert 1 <= pool["size"] <= pool["max"]
