@@ -9,29 +9,33 @@ The pages are server-rendered; ``static/js/console.js`` keeps them live over /ws
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Topic
-from accounts.models import AgentProfile, AgentStatus, User
+from accounts.choices import Role, Topic
+from accounts.models import AgentProfile, AgentStatus, CustomerProfile, User
 from helpdesk.access import NotFound, access_conversation
 from helpdesk.models import CannedReply, Conversation, Priority, Team
-from helpdesk.selectors import inbox, inbox_counts, messages_visible_to
+from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
 from helpdesk.services.assignment import agent_set_status, conversation_transfer
 from helpdesk.services.conversations import (
     conversation_resolve,
     conversation_update,
     message_payload,
 )
+from orders.models import Order, Shipment, TrackingEvent
 
 INBOX_LIMIT = 200
-BOXES = [("waiting", gettext_lazy("Waiting")), ("mine", gettext_lazy("Mine")),
-         ("team", gettext_lazy("Team")), ("all", gettext_lazy("All"))]
+_BOX_LABELS = {"waiting": gettext_lazy("Waiting"), "mine": gettext_lazy("Mine"),
+               "team": gettext_lazy("Team"), "all": gettext_lazy("All")}
+BOXES = [(box, _BOX_LABELS[box]) for box in BOX_NAMES]
 
 
 def _require_agent(request):
@@ -47,14 +51,14 @@ def _conversation(request, reference) -> Conversation:
         raise Http404 from None
 
 
-def canned_text(reply: CannedReply, conversation: Conversation, agent) -> str:
-    """Fill a canned reply's placeholders for this conversation (unknown ones stay as typed)."""
+def canned_values(conversation: Conversation, agent) -> dict[str, str]:
+    """The values a canned reply's placeholders take in this conversation."""
     order = conversation.order
     estimate = ""
     if order is not None:
         shipment = order.shipments.exclude(estimated_delivery=None).order_by("-id").first()
         estimate = shipment.estimated_delivery.isoformat() if shipment else ""
-    values = {
+    return {
         "customer_name": conversation.customer.get_short_name(),
         "order_number": order.number if order else "",
         "estimated_delivery": estimate,
@@ -62,13 +66,18 @@ def canned_text(reply: CannedReply, conversation: Conversation, agent) -> str:
         "reference": conversation.reference,
     }
 
+
+def canned_text(reply: CannedReply, values: dict[str, str]) -> str:
+    """Fill a canned reply's placeholders with ``values`` (unknown ones stay as typed)."""
+
     class _Keep(dict):
         def __missing__(self, key):
             return "{" + key + "}"
 
     try:
         return reply.body.format_map(_Keep(values))
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, AttributeError, KeyError, TypeError):
+        # A reply staff typed with a stray brace is sent as typed, never an error page.
         return reply.body
 
 
@@ -80,8 +89,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The agents conversation_transfer accepts, not whoever has a profile.
         self.fields["agent"].queryset = User.objects.filter(
-            is_active=True, is_staff=True, agent_profile__isnull=False).order_by("full_name")
+            is_active=True, is_staff=True, groups__name=Role.AGENT).order_by("full_name")
 
 
 def _box(request) -> str:
@@ -107,12 +117,14 @@ def inbox_row(conversation: Conversation) -> dict:
 def console(request):
     _require_agent(request)
     box = _box(request)
-    profile, _created = AgentProfile.objects.get_or_create(user=request.user)
+    # Read only: a manager without an agent profile gets one when they first set a status.
+    profile = AgentProfile.objects.filter(user=request.user).first()
     return render(request, "admin/console/inbox.html", {
         **admin.site.each_context(request), "title": _("Agent console"),
         "boxes": BOXES, "box": box, "counts": inbox_counts(user=request.user),
         "conversations": inbox(user=request.user, box=box)[:INBOX_LIMIT],
-        "profile": profile, "statuses": AgentStatus.choices,
+        "current_status": profile.status if profile else AgentStatus.OFFLINE,
+        "statuses": AgentStatus.choices,
     })
 
 
@@ -127,15 +139,24 @@ def inbox_rows(request):
     })
 
 
+def _customer_orders(customer) -> list[Order]:
+    """The customer's five latest orders, each shipment with its events as a list."""
+    events = Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"),
+                      to_attr="event_list")
+    shipments = Prefetch("shipments", queryset=Shipment.objects.prefetch_related(events))
+    return list(customer.orders.prefetch_related(shipments).order_by("-placed_at")[:5])
+
+
 def conversation_view(request, reference):
     _require_agent(request)
     conv = _conversation(request, reference)
     customer = conv.customer
-    profile = getattr(customer, "customer_profile", None)
+    profile = CustomerProfile.objects.filter(user=customer).first()
     history = [message_payload(m, list(m.attachments.all()))
                for m in messages_visible_to(conversation=conv, as_agent=True)]
+    values = canned_values(conv, request.user)
     canned = [
-        {"title": r.title, "shortcut": r.shortcut, "text": canned_text(r, conv, request.user)}
+        {"title": r.title, "shortcut": r.shortcut, "text": canned_text(r, values)}
         for r in CannedReply.objects.filter(language=conv.language).order_by("title")
         if not r.topic or r.topic == conv.topic
     ]
@@ -143,14 +164,20 @@ def conversation_view(request, reference):
         **admin.site.each_context(request), "title": conv.reference,
         "conversation": conv, "customer": customer, "profile": profile,
         "history": history, "last_seq": conv.last_seq, "canned": canned,
-        "orders": customer.orders.prefetch_related("shipments__events").order_by(
-            "-placed_at")[:5],
-        "returns": getattr(customer, "return_requests", None) and
-        customer.return_requests.order_by("-id")[:5],
+        "orders": _customer_orders(customer),
+        "returns": customer.returns.order_by("-id")[:5],
         "past": Conversation.objects.filter(customer=customer).exclude(pk=conv.pk)
         .order_by("-created_at")[:10],
         "transfer_form": TransferForm(), "priorities": Priority.choices, "topics": Topic.choices,
     })
+
+
+def _same_site(request, url: str | None) -> str | None:
+    """``url`` if it stays on this site (a path, or this host over the request's scheme)."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return None
 
 
 @require_POST
@@ -160,7 +187,7 @@ def set_status(request):
         agent_set_status(agent=request.user, status=request.POST.get("status", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(request.POST.get("next") or reverse("helpdesk_console:inbox"))
+    return redirect(_same_site(request, request.POST.get("next")) or "helpdesk_console:inbox")
 
 
 @require_POST

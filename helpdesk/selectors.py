@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from helpdesk.access import visible_conversations
-from helpdesk.models import Channel, Conversation, Message, MessageKind, ReadReceipt, Status
+from helpdesk.models import Channel, Conversation, Message, MessageKind, ReadReceipt, Status, Team
 
 
 def messages_visible_to(*, conversation: Conversation, as_agent: bool,
@@ -37,30 +37,42 @@ def read_marks(*, conversation: Conversation) -> dict[str, int]:
     return marks
 
 
+OPEN_STATUSES = (Status.WAITING, Status.OPEN, Status.PENDING)
+BOX_NAMES = ("waiting", "mine", "team", "all")
+
+
+def _box_filter(*, user, box: str) -> Q:
+    """Which open conversations one inbox tab shows. The team tab reads the user's teams in a
+    subquery: a join with the team members would repeat each conversation once per member,
+    and every count taken over that join would be multiplied by the team's size."""
+    if box == "waiting":
+        return Q(status=Status.WAITING)
+    if box == "mine":
+        return Q(assignee=user) & ~Q(status=Status.WAITING)
+    if box == "team":
+        return Q(team__in=Team.objects.filter(members=user).values("pk"))
+    return Q()
+
+
+def _open_work(*, user) -> QuerySet[Conversation]:
+    """The open conversations ``user`` may see, one row each."""
+    visible = visible_conversations(user=user).filter(status__in=OPEN_STATUSES)
+    return Conversation.objects.filter(pk__in=visible.values("pk"))
+
+
 def inbox_counts(*, user) -> dict[str, int]:
-    """Live counts for the agent console: waiting, mine, team, all (open work only)."""
-    open_statuses = [Status.WAITING, Status.OPEN, Status.PENDING]
-    qs = visible_conversations(user=user).filter(status__in=open_statuses)
-    counts = Conversation.objects.filter(pk__in=qs.values("pk")).aggregate(
-        waiting=Count("pk", filter=Q(status=Status.WAITING)),
-        mine=Count("pk", filter=Q(assignee=user) & ~Q(status=Status.WAITING)),
-        team=Count("pk", filter=Q(team__members=user), distinct=True),
-        all=Count("pk", distinct=True),
-    )
-    return {k: v or 0 for k, v in counts.items()}
+    """Live counts for the agent console: how many rows each tab of ``inbox`` has."""
+    counts = _open_work(user=user).aggregate(**{
+        box: Count("pk", filter=_box_filter(user=user, box=box)) if box != "all"
+        else Count("pk")
+        for box in BOX_NAMES
+    })
+    return {box: counts[box] or 0 for box in BOX_NAMES}
 
 
 def inbox(*, user, box: str) -> QuerySet[Conversation]:
     """The conversations of one inbox tab, oldest waiting first."""
-    open_statuses = [Status.WAITING, Status.OPEN, Status.PENDING]
-    qs = visible_conversations(user=user).filter(status__in=open_statuses)
-    if box == "waiting":
-        qs = qs.filter(status=Status.WAITING)
-    elif box == "mine":
-        qs = qs.filter(assignee=user).exclude(status=Status.WAITING)
-    elif box == "team":
-        qs = qs.filter(team__members=user)
-    return (Conversation.objects.filter(pk__in=qs.values("pk"))
+    return (_open_work(user=user).filter(_box_filter(user=user, box=box))
             .select_related("customer", "assignee", "team", "order")
             .order_by("queued_at", "created_at"))
 
