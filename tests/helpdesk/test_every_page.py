@@ -123,6 +123,7 @@ class RoleSpec:
     language: str = "en"
     staff: bool = False
     development: bool = False  # also crawled in development mode (one page per pattern)
+    production: bool = True  # crawled in production mode (every page)
 
     @property
     def anonymous(self) -> bool:
@@ -248,6 +249,16 @@ def _roles(newcomer) -> list[RoleSpec]:
         RoleSpec(f"agent {agent.email}", agent.pk, staff=True, development=True),
         RoleSpec(f"agent of another team {other_agent.email}", other_agent.pk, staff=True),
     ]
+    # The console and the admin in every language (a translation can break a page alone):
+    # one page of each pattern as an agent speaking each language no staff role above does.
+    spoken = set(User.objects.filter(pk__in=[r.user_id for r in roles if r.staff])
+                 .values_list("language", flat=True))
+    for code, _name in settings.LANGUAGES:
+        speaker = (User.objects.filter(groups__name=Role.AGENT, is_staff=True, language=code)
+                   .order_by("email").first())
+        if code not in spoken and speaker is not None:
+            roles.append(RoleSpec(f"agent speaking {code} {speaker.email}", speaker.pk,
+                                  staff=True, development=True, production=False))
     return roles
 
 
@@ -404,7 +415,7 @@ def _crawl_every_role(mode: str, demo) -> dict[str, CrawlResult]:
     results: dict[str, CrawlResult] = {}
     try:
         for role in demo.roles:
-            if mode == "development" and not role.development:
+            if not (role.development if mode == "development" else role.production):
                 continue
             result = crawl(_client(role), role=role.name, seeds=_seeds(role, demo),
                            cap=_cap(role, mode, public, explored), secure=mode == "production")
@@ -549,6 +560,10 @@ class Refusals:
             self.problems.append(f"{role}: GET {url} -> {status} {error}".rstrip())
 
 
+def _crawled(demo, results) -> list[RoleSpec]:
+    return [role for role in demo.roles if role.name in results]
+
+
 def _reached(results, names) -> dict:
     """One URL answered 200 per route pattern, over the crawls of ``names``."""
     return {v.route: v.url for n in names for v in results[n].answered(200)}
@@ -557,8 +572,8 @@ def _reached(results, names) -> dict:
 @pytest.mark.parametrize("site_mode", ["production"], indirect=True)
 def test_visitors_and_customers_reach_no_staff_page(site_mode, demo):
     results = _crawl_every_role(site_mode, demo)
-    outsiders = [r for r in demo.roles if not r.staff]
-    staff = [r.name for r in demo.roles if r.staff]
+    outsiders = [r for r in _crawled(demo, results) if not r.staff]
+    staff = [r.name for r in _crawled(demo, results) if r.staff]
     outsider_routes = _reached(results, [r.name for r in outsiders])
     staff_only = [url for route, url in _reached(results, staff).items()
                   if route not in outsider_routes]
@@ -577,8 +592,9 @@ def test_no_customer_reaches_another_customers_pages(site_mode, demo):
     object in its URL that a customer reached and no visitor did is refused to every other
     customer and to visitors."""
     results = _crawl_every_role(site_mode, demo)
-    anonymous_routes = _reached(results, [r.name for r in demo.roles if r.anonymous])
-    customers = [r for r in demo.roles if not r.staff and not r.anonymous]
+    roles = _crawled(demo, results)
+    anonymous_routes = _reached(results, [r.name for r in roles if r.anonymous])
+    customers = [r for r in roles if not r.staff and not r.anonymous]
     private = {  # one page of each pattern per customer
         role.name: list({v.route: v.url for v in results[role.name].answered(200)
                          if v.route not in anonymous_routes and "<" in v.route[0]}.values())
@@ -602,13 +618,14 @@ def test_an_agent_reaches_no_conversation_of_another_team(site_mode, demo):
     conversations of their teams, their own and the unassigned queue; and no admin object
     the admin does not list for them."""
     results = _crawl_every_role(site_mode, demo)
-    managers = [r.name for r in demo.roles if r.name.startswith(("manager", "superuser"))]
+    roles = _crawled(demo, results)
+    managers = [r.name for r in roles if r.name.startswith(("manager", "superuser"))]
     everything = {v.url for n in managers for v in results[n].answered(200)}
     everything |= {reverse("helpdesk_console:conversation", args=[c.reference])
                    for c in Conversation.objects.all()}
     request = RequestFactory().get("/admin/")
     refusals = Refusals()
-    for role in demo.roles:
+    for role in roles:
         if not role.name.startswith("agent"):
             continue
         client = _client(role)
@@ -647,7 +664,7 @@ def test_only_superusers_reach_the_pages_that_manage_users(site_mode, demo):
     staff = User.objects.filter(is_staff=True).values_list("pk", flat=True)
     managing += [reverse(password, args=[pk]) for pk in staff]
     refusals = Refusals()
-    for role in demo.roles:
+    for role in _crawled(demo, results):
         if role.staff and role is not superuser:
             client = _client(role)
             for url in managing:
