@@ -18,6 +18,13 @@ def _sees_all(user, model) -> bool:
     return user.is_staff and user.has_perm(f"orders.view_{model._meta.model_name}")
 
 
+def may_decide_returns(user) -> bool:
+    """Approve, reject, mark received, refund: active staff whose role carries
+    ``change_returnrequest`` (helpdesk.roles), which means exactly these decisions."""
+    return bool(user is not None and user.is_active and user.is_staff
+                and user.has_perm("orders.change_returnrequest"))
+
+
 def visible_orders(*, user) -> QuerySet[Order]:
     if not user.is_authenticated or not user.is_active:
         return Order.objects.none()

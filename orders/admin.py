@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from orders import services
+from orders.access import may_decide_returns
 from orders.models import (
     Order,
     OrderItem,
@@ -102,12 +103,6 @@ DECISIONS = {
     "receive": (services.return_mark_received, _("Mark as received"), ReturnStatus.APPROVED),
     "refund": (services.return_refund, _("Refund"), ReturnStatus.RECEIVED),
 }
-
-
-def may_decide_returns(user) -> bool:
-    """Approve, reject, receive, refund: staff whose role carries ``change_returnrequest``
-    (helpdesk.roles), which means exactly these decisions."""
-    return bool(user.is_active and user.is_staff and user.has_perm("orders.change_returnrequest"))
 
 
 @admin.register(ReturnRequest)

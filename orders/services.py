@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from orders.access import may_decide_returns
 from orders.models import (
     Order,
     OrderItem,
@@ -216,6 +217,10 @@ def _record(*, request: ReturnRequest, status: str, actor, note: str) -> ReturnE
 
 def _transition(*, return_request: ReturnRequest, to: str, actor, note: str = "",
                 **fields) -> ReturnRequest:
+    """Move the return to ``to``. Every step but the customer's own cancel is a staff
+    decision: the actor must be allowed to decide returns, whichever path called."""
+    if to != ReturnStatus.CANCELLED and not may_decide_returns(actor):
+        raise PermissionDenied
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if locked.status not in TRANSITIONS[to]:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from orders import services
@@ -208,6 +208,29 @@ def test_steps_out_of_order_are_refused(order, agent, step):
     events_before = ReturnEvent.objects.count()
     with pytest.raises(ValidationError):
         call()
+    assert ReturnEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize("who", ["the customer", "staff without a role", "an inactive agent"])
+def test_only_staff_who_decide_returns_can_move_one(order, stranger, who):
+    """The service checks the actor itself, so no path (admin, console, API) can skip it."""
+    request = create(order)
+    if who == "the customer":
+        actor = order.customer
+    elif who == "staff without a role":
+        actor = stranger
+        actor.is_staff = True
+        actor.save(update_fields=["is_staff"])
+    else:
+        actor = AgentFactory(is_active=False)
+    events_before = ReturnEvent.objects.count()
+    for step in (services.return_approve, services.return_mark_received, services.return_refund):
+        with pytest.raises(PermissionDenied):
+            step(return_request=request, actor=actor)
+    with pytest.raises(PermissionDenied):
+        services.return_reject(return_request=request, actor=actor, note="no")
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.REQUESTED
     assert ReturnEvent.objects.count() == events_before
 
 
