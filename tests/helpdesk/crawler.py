@@ -240,6 +240,7 @@ class Visit:
     route: tuple
     error: str = ""
     seconds: float = 0.0
+    via: str = ""  # the page that linked here; empty for a seed
 
 
 @dataclass
@@ -251,6 +252,12 @@ class CrawlResult:
     def failures(self) -> list[str]:
         return [f"{self.role}: GET {v.url} -> {v.status}{' ' + v.error if v.error else ''}"
                 for v in self.visits.values() if v.status >= 500 or v.error]
+
+    @property
+    def broken_links(self) -> list[str]:
+        """Links that lead this role to a page that does not exist."""
+        return [f"{self.role}: {v.via} links to {v.url} -> {v.status}"
+                for v in self.visits.values() if v.via and v.status in (404, 410)]
 
     def answered(self, status: int = 200) -> list[Visit]:
         return [v for v in self.visits.values() if v.status == status]
@@ -294,11 +301,12 @@ def crawl(client: Client, *, role: str, seeds: list[str], cap, secure: bool,
     one is not followed: filters, sorting, search and paging are opened one level deep.
     """
     result = CrawlResult(role)
-    queue: deque[tuple[str, bool]] = deque((url, True) for url in seeds)
+    queue: deque[tuple[str, str]] = deque((url, "") for url in seeds)
     seen: set[str] = set()
     opened: Counter = Counter()
     while queue and len(result.visits) < limit:
-        url, is_seed = queue.popleft()
+        url, via = queue.popleft()
+        is_seed = not via
         ident = identity(url)
         if ident in seen:
             continue
@@ -310,7 +318,8 @@ def crawl(client: Client, *, role: str, seeds: list[str], cap, secure: bool,
         opened.update(keys)
         started = time.perf_counter()
         status, body, error = open_page(client, url, secure=secure)
-        result.visits[ident] = Visit(url, status, key, error, time.perf_counter() - started)
+        result.visits[ident] = Visit(url, status, key, error, time.perf_counter() - started,
+                                     via)
         if not body:
             continue
         has_query = "?" in url
@@ -320,7 +329,7 @@ def crawl(client: Client, *, role: str, seeds: list[str], cap, secure: bool,
                 continue
             if has_query and "?" in target and urlsplit(target).path == urlsplit(url).path:
                 continue
-            queue.append((target, False))
+            queue.append((target, url))
     return result
 
 
