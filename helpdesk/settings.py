@@ -490,6 +490,21 @@ EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=25 * 1024 *
 EMAIL_ATTACHMENT_MAX_BYTES = env.int("EMAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 EMAIL_MAX_ATTACHMENTS = 10
 EMAIL_UNKNOWN_SENDERS = env.str("EMAIL_UNKNOWN_SENDERS", default="create")
+# Hostile mail: deeper MIME nesting, more parts or a larger header block than these is
+# quarantined unread ("too_complex"); a message the IMAP poller could not store is tried at
+# this many polls, then given up (logged).
+EMAIL_INBOUND_MAX_DEPTH = env.int("EMAIL_INBOUND_MAX_DEPTH", default=30)
+EMAIL_INBOUND_MAX_PARTS = env.int("EMAIL_INBOUND_MAX_PARTS", default=500)
+EMAIL_INBOUND_MAX_HEADER_BYTES = env.int("EMAIL_INBOUND_MAX_HEADER_BYTES", default=256 * 1024)
+EMAIL_INBOUND_MAX_ATTEMPTS = env.int("EMAIL_INBOUND_MAX_ATTEMPTS", default=5)
+# The authserv-id of our receiving mail server (RFC 8601): its Authentication-Results header
+# decides DMARC; mail failing it is quarantined ("dmarc_fail"). Empty: no header is trusted.
+EMAIL_AUTHSERV_ID = env.str("EMAIL_AUTHSERV_ID", default="")
+# Mail from an address whose account has not proved it is held and the address gets a proof
+# (password-reset) link, at most this many an hour; acknowledgements of new email requests,
+# at most this many an hour to one address (the request is created either way).
+EMAIL_PROOF_LINKS_PER_HOUR = env.int("EMAIL_PROOF_LINKS_PER_HOUR", default=1)
+EMAIL_ACKS_PER_HOUR = env.int("EMAIL_ACKS_PER_HOUR", default=5)
 # imaps://user:password@imap.example.com:993/INBOX; empty: no polling.
 IMAP_URL = env.str("IMAP_URL", default="")
 IMAP_POLL_SECONDS = env.int("IMAP_POLL_SECONDS", default=60)
@@ -510,18 +525,3 @@ CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.tasks.surveys_run", "sc
 if IMAP_URL:
     CELERY_BEAT_SCHEDULE["email-imap-poll"] = {
         "task": "helpdesk.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}
-# Hostile mail: deeper MIME nesting, more parts or a larger header block than these is
-# quarantined unread ("too_complex"); a message the IMAP poller could not store is tried at
-# this many polls, then given up (logged).
-EMAIL_INBOUND_MAX_DEPTH = env.int("EMAIL_INBOUND_MAX_DEPTH", default=30)
-EMAIL_INBOUND_MAX_PARTS = env.int("EMAIL_INBOUND_MAX_PARTS", default=500)
-EMAIL_INBOUND_MAX_HEADER_BYTES = env.int("EMAIL_INBOUND_MAX_HEADER_BYTES", default=256 * 1024)
-EMAIL_INBOUND_MAX_ATTEMPTS = env.int("EMAIL_INBOUND_MAX_ATTEMPTS", default=5)
-# The authserv-id of our receiving mail server (RFC 8601): its Authentication-Results header
-# decides DMARC; mail failing it is quarantined ("dmarc_fail"). Empty: no header is trusted.
-EMAIL_AUTHSERV_ID = env.str("EMAIL_AUTHSERV_ID", default="")
-# Mail from an address whose account has not proved it is held and the address gets a proof
-# (password-reset) link, at most this many an hour; acknowledgements of new email requests,
-# at most this many an hour to one address (the request is created either way).
-EMAIL_PROOF_LINKS_PER_HOUR = env.int("EMAIL_PROOF_LINKS_PER_HOUR", default=1)
-EMAIL_ACKS_PER_HOUR = env.int("EMAIL_ACKS_PER_HOUR", default=5)
