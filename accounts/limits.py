@@ -59,8 +59,8 @@ THROTTLES = {
         "Too many accounts were requested from your network or for this address. "
         "Please try again in an hour.")),
     "password_reset": _Throttle("PASSWORD_RESET_MAILS", "ACCOUNT", _(
-        "We have already sent several password reset emails for this address or to your "
-        "network. Please check your inbox and spam folder, or try again in an hour.")),
+        "Several password reset emails were already requested for this address or from "
+        "your network. Please check your inbox and spam folder, or try again in an hour.")),
     "verify_mail": _Throttle("VERIFY_MAILS", "ACCOUNT", _(
         "We have already sent you several confirmation links. Please check your inbox and "
         "spam folder, or ask again in an hour.")),

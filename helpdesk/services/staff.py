@@ -39,7 +39,7 @@ def agent_profile_clean(*, max_concurrent_chats, languages, skills) -> tuple[int
     except (TypeError, ValueError):
         capacity = -1
     if not 0 <= capacity <= MAX_CONCURRENT_CHATS:
-        errors["max_concurrent_chats"] = _("Choose from 0 to %(max)d chats.") % {
+        errors["max_concurrent_chats"] = _("Enter a number of chats from 0 to %(max)d.") % {
             "max": MAX_CONCURRENT_CHATS}
     languages, skills = list(dict.fromkeys(languages or [])), list(dict.fromkeys(skills or []))
     if not set(languages) <= set(Language.values):

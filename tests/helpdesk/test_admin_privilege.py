@@ -286,7 +286,7 @@ def test_a_capacity_out_of_range_is_refused_with_a_message(client, manager, agen
     response = client.post(change_url(agent.agent_profile), {
         "max_concurrent_chats": 500, "languages": ["en"], "skills": []})
     assert response.status_code == 200
-    assert "Choose from 0 to 20 chats." in response.content.decode()
+    assert "Enter a number of chats from 0 to 20." in response.content.decode()
     agent.agent_profile.refresh_from_db()
     assert agent.agent_profile.max_concurrent_chats == 3
 

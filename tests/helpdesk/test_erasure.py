@@ -204,7 +204,7 @@ def test_a_customer_deletes_their_account_from_my_account_with_their_password(st
     assert "What is erased" in page and "What stays" in page
 
     wrong = client.post("/accounts/delete/", {"password": "not-it", "confirm": "on"})
-    assert "This is not your password." in wrong.content.decode()
+    assert "The password is not correct." in wrong.content.decode()
     unconfirmed = client.post("/accounts/delete/", {"password": PASSWORD})
     assert unconfirmed.status_code == 200
     assert User.objects.get(pk=customer.pk).erased_at is None
