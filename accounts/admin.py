@@ -29,8 +29,23 @@ class AddressInline(ReadOnlyInline, admin.TabularInline):
     model = Address
 
 
+class UserManagersOnly:
+    """Added, changed and deleted only by those who manage users (superusers), whatever
+    permissions anyone holds. On the user admin this also guards the password form
+    (/<id>/password/) and the add form."""
+
+    def has_add_permission(self, request):
+        return services.can_manage_users(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return services.can_manage_users(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return services.can_manage_users(request.user)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UserManagersOnly, DjangoUserAdmin):
     """Only superusers add, change or delete users, set passwords, staff and roles
     (``services.can_manage_users``), whatever permissions a role holds; managers read."""
 
@@ -60,16 +75,6 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = USER_DERIVED_FIELDS
     inlines = [CustomerProfileInline, AgentProfileInline, AddressInline]
     actions = [reset_two_factor]
-
-    def has_add_permission(self, request):
-        return services.can_manage_users(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        # Also guards the password form (/<id>/password/) and the add form.
-        return services.can_manage_users(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return services.can_manage_users(request.user)
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not services.can_manage_users(request.user):
@@ -105,18 +110,9 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
+class GroupAdmin(UserManagersOnly, DjangoGroupAdmin):
     def has_module_permission(self, request):
         return services.can_manage_users(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return services.can_manage_users(request.user)
-
-    def has_add_permission(self, request):
-        return services.can_manage_users(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return services.can_manage_users(request.user)
-
-    def has_delete_permission(self, request, obj=None):
         return services.can_manage_users(request.user)

@@ -19,8 +19,8 @@ def all_field_names(model, exclude=()) -> list[str]:
             if f.name not in exclude and not f.auto_created]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by whoever holds the view permission; added, changed, deleted by nobody."""
+class _NoWrites:
+    """Nobody adds, changes or deletes here; every field is shown read-only."""
 
     def has_add_permission(self, request, *args):
         return False
@@ -36,22 +36,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
                 *self.readonly_fields]
 
 
-class ReadOnlyInline:
+class ReadOnlyAdmin(_NoWrites, admin.ModelAdmin):
+    """Viewable by whoever holds the view permission; added, changed, deleted by nobody."""
+
+
+class ReadOnlyInline(_NoWrites):
     """For inlines: shown with their parent, never added, changed or deleted there."""
 
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*all_field_names(self.model, exclude=self.exclude or ()),
-                *self.readonly_fields]

@@ -119,11 +119,7 @@ def email_verification_request(*, user: User) -> bool:
 
 def email_verification_link(*, user: User) -> str:
     """The absolute confirmation link for ``user``, built on ``SITE_URL``."""
-    path = reverse("accounts:email_verify", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": email_verification_token.make_token(user),
-    })
-    return f"{settings.SITE_URL}{path}"
+    return _token_link("accounts:email_verify", email_verification_token, user)
 
 
 def email_verification_send(*, user: User) -> None:
@@ -244,13 +240,19 @@ def password_reset_request(*, email: str) -> int:
     return len(users)
 
 
-def password_reset_link(*, user: User) -> str:
-    """The absolute one-time link for ``user``, built on ``SITE_URL`` (never the Host header)."""
-    path = reverse("accounts:password_reset_confirm", kwargs={
+def _token_link(view_name: str, generator, user: User) -> str:
+    """An absolute link to ``view_name`` carrying ``user``'s id and a token of ``generator``,
+    built on ``SITE_URL`` (never the Host header)."""
+    path = reverse(view_name, kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
+        "token": generator.make_token(user),
     })
     return f"{settings.SITE_URL}{path}"
+
+
+def password_reset_link(*, user: User) -> str:
+    """The absolute one-time reset link for ``user``."""
+    return _token_link("accounts:password_reset_confirm", default_token_generator, user)
 
 
 def password_reset_email_send(*, user: User) -> None:

@@ -9,17 +9,26 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# Account mail: retried on the delivery errors a task can still meet (the outbox retries the
+# sending itself).
+_MAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": 30, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5,
+}
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
-)
+
+def _active_user(user_id: int):
+    from accounts.models import User
+
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@shared_task(**_MAIL_RETRY)
 def send_password_reset_email(user_id: int) -> bool:
     """Email a password-reset link to the user ``user_id`` if they are still active."""
-    from accounts.models import User
     from accounts.services import password_reset_allowed, password_reset_email_send
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = _active_user(user_id)
     if user is None or not password_reset_allowed(user):
         logger.info("password reset for user %s skipped: inactive or gone", user_id)
         return False
@@ -27,17 +36,13 @@ def send_password_reset_email(user_id: int) -> bool:
     return True
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
-)
+@shared_task(**_MAIL_RETRY)
 def send_verification_email(user_id: int) -> bool:
     """Email the user ``user_id`` a link to confirm their address, unless it is trusted by now."""
-    from accounts.models import User
     from accounts.selectors import email_trusted
     from accounts.services import email_verification_send
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = _active_user(user_id)
     if user is None or email_trusted(user):
         logger.info("address confirmation for user %s skipped: confirmed, inactive or gone",
                     user_id)
@@ -46,16 +51,12 @@ def send_verification_email(user_id: int) -> bool:
     return True
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=5,
-)
+@shared_task(**_MAIL_RETRY)
 def send_sign_up_notice(user_id: int) -> bool:
     """Tell the user ``user_id`` that someone tried to sign up with their address."""
-    from accounts.models import User
     from accounts.services import password_reset_allowed, sign_up_notice_send
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = _active_user(user_id)
     if user is None or not password_reset_allowed(user):
         logger.info("sign-up notice for user %s skipped: inactive or gone", user_id)
         return False
