@@ -38,12 +38,17 @@ HEALTH_CHECK_INTERVAL = 5.0  # seconds between CONN_HEALTH_CHECKS probes of a ch
 def _hop(fn, args, kwargs):
     """Run ``fn`` on a chat database thread, with the bookkeeping Channels'
     ``database_sync_to_async`` does around a hop: connections past ``CONN_MAX_AGE``, in the wrong
-    autocommit state or broken in an earlier hop are closed before and after. The health check
-    (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` round trip before the first query of every hop) is
-    done at most every ``HEALTH_CHECK_INTERVAL`` seconds per connection, not once per frame; a
-    connection the server dropped within the interval fails one hop (``server_error``: the
-    client resends with the same client id) and is replaced on the next (docs/performance.md,
-    "Live chat")."""
+    autocommit state or broken in an earlier hop are closed before and after.
+
+    On PostgreSQL with Django's connection pool (the default, ``DATABASE_POOL_MAX_SIZE``) a hop
+    borrows a pooled connection and gives it back at the end (``CONN_MAX_AGE`` is 0), and the
+    pool checks it when lent: 60-120 us more per hop than a kept connection, measured in
+    docs/performance.md, "Database connections". Without the pool (``CONN_MAX_AGE`` > 0) a
+    thread keeps its connection, and the health check (``CONN_HEALTH_CHECKS``: a ``SELECT 1``
+    before the first query of a hop) is done at most every ``HEALTH_CHECK_INTERVAL`` seconds
+    per connection, not once per frame; a connection the server dropped within the interval
+    fails one hop (``server_error``: the client resends with the same client id) and is
+    replaced on the next (docs/performance.md, "Live chat")."""
     close_old_connections()
     now = time.monotonic()
     for conn in connections.all(initialized_only=True):
@@ -77,8 +82,8 @@ def _db(fn):
 def db_threads_close() -> None:
     """Close every chat database thread's connection and stop the pool (tests, shutdown).
 
-    Each thread holds a persistent connection (CONN_MAX_AGE); a test database cannot be
-    dropped while one is open. One task per thread, held at a barrier so each lands on a
+    A thread may hold a connection (CONN_MAX_AGE without the pool, or one borrowed mid-hop); a
+    test database cannot be dropped while one is open. One task per thread, held at a barrier so each lands on a
     different thread, closes them. The fast path's connections (``chat_fast``) are closed too.
     """
     global _executor
