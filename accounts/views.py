@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -23,19 +23,11 @@ from accounts.forms import (
     SetPasswordForm,
     SignUpForm,
 )
+from accounts.redirects import safe_next
 from accounts.tokens import email_verification_token
 
 # The address typed at sign-up, for the "check your email" page that follows.
 _SIGNUP_EMAIL = "accounts.signup_email"
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _throttled(request, exc: limits.Throttled):
@@ -85,20 +77,20 @@ def sign_up(request):
                                          full_name=data["full_name"], language=data["language"])
                 request.session[_SIGNUP_EMAIL] = data["email"]
                 url = reverse("accounts:signup_done")
-                if next_url := _safe_next(request, ""):
+                if next_url := safe_next(request, ""):
                     url += "?" + urlencode({"next": next_url})
                 return redirect(url)
     else:
         form = SignUpForm(initial={"language": translation.get_language()})
     return render(request, "accounts/signup.html", {"form": form,
-                                                    "next": _safe_next(request, "")},
+                                                    "next": safe_next(request, "")},
                   status=status)
 
 
 def sign_up_done(request):
     return render(request, "accounts/signup_done.html", {
         "email": request.session.get(_SIGNUP_EMAIL, ""),
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
         "valid_hours": services.link_valid_hours(),
     })
 
@@ -150,7 +142,7 @@ def email_verify_reclaim(request, uidb64, token):
 @login_required
 @require_POST
 def email_verify_resend(request):
-    next_url = _safe_next(request, reverse("accounts:account"))
+    next_url = safe_next(request, reverse("accounts:account"))
     if selectors.email_trusted(request.user):
         messages.info(request, _("Your email address is already confirmed."))
         return redirect(next_url)

@@ -8,14 +8,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
-from accounts import two_factor
+from accounts import limits, two_factor
+from accounts.redirects import safe_next
 
 # The pending secret of an enrollment lives in the session until a code confirms it: nothing
 # is written to the database for a page load, and a reload shows the same QR code.
@@ -34,12 +35,7 @@ class CodeForm(forms.Form):
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("admin:index") if request.user.is_staff else reverse("home")
+    return safe_next(request, reverse("admin:index") if request.user.is_staff else reverse("home"))
 
 
 def _with_next(name: str, request) -> str:
@@ -47,7 +43,7 @@ def _with_next(name: str, request) -> str:
 
 
 def _refused(request) -> bool:
-    return two_factor.code_attempt_refused(user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
+    return two_factor.code_attempt_refused(user=request.user, ip=limits.client_ip(request) or "")
 
 
 def _signed_in(request, device) -> None:

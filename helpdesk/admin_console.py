@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role, Topic
 from accounts.models import AgentProfile, AgentStatus, CustomerProfile, User
+from accounts.redirects import safe_next
 from helpdesk.access import NotFound, access_conversation
 from helpdesk.models import CannedReply, Conversation, Priority, Team
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
@@ -172,14 +172,6 @@ def conversation_view(request, reference):
     })
 
 
-def _same_site(request, url: str | None) -> str | None:
-    """``url`` if it stays on this site (a path, or this host over the request's scheme)."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return None
-
-
 @require_POST
 def set_status(request):
     _require_agent(request)
@@ -187,7 +179,7 @@ def set_status(request):
         agent_set_status(agent=request.user, status=request.POST.get("status", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(_same_site(request, request.POST.get("next")) or "helpdesk_console:inbox")
+    return redirect(safe_next(request) or "helpdesk_console:inbox")
 
 
 @require_POST
