@@ -211,22 +211,15 @@ def fill(count: int) -> None:
 
 def rendered_emails(count: int):
     """The survey emails exactly as the survey step renders them, for the baseline."""
-    from django.core.mail import EmailMultiAlternatives
-
+    from helpdesk.email.outbox import outbound_message
     from helpdesk.models import Survey
     from helpdesk.surveys.services import survey_email
 
-    messages = []
     rows = [survey_email(survey, survey.conversation, reminder=False)  # unsaved rows
             for survey in Survey.objects.select_related(
                 "conversation__customer").order_by("pk")[:count]]
-    for row in rows:
-        message = EmailMultiAlternatives(
-            subject=row.subject, body=row.body_text, from_email=row.from_email,
-            to=row.to, headers={**row.headers, "Message-ID": row.message_id})
-        message.attach_alternative(row.body_html, "text/html")
-        messages.append(message)
-    return messages
+    # As the outbox sends them: the sealed survey links filled in (helpdesk.email.secrets).
+    return [outbound_message(row) for row in rows]
 
 
 # --- phases ------------------------------------------------------------------------------------
