@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def apply() -> None:
     # Import what the chat sockets use before freezing, so it is frozen too.
-    import helpdesk.consumers.chat  # noqa: F401
+    import helpdesk.chat.consumers.chat  # noqa: F401
 
     thresholds = tuple(settings.GC_THRESHOLDS)
     gc.collect()

@@ -91,7 +91,7 @@ async def lifespan(scope, receive, send):
                 await send({"type": "lifespan.startup.failed", "message": " ".join(refusals)})
                 return
             from helpdesk import gc_tuning
-            from helpdesk.consumers import chat_fast
+            from helpdesk.chat.consumers import chat_fast
 
             gc_tuning.apply()
             chat_fast.warm()

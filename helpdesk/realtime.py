@@ -2,9 +2,8 @@
 
 Group names are derived here from server-side ids, never taken from a client. Events are sent
 after the transaction commits, so nobody hears of a change that rolled back. Each event carries
-the ``group`` it was sent to (the chat's per-process hub, ``helpdesk.consumers.hub``, delivers by
-it; chat sockets publish through that hub). The channel layer
-is only a hint: clients repair missed events from the database (docs/protocol.md).
+the ``group`` it was sent to (the chat's per-process hub, ``helpdesk.chat.consumers.hub``,
+delivers by it; chat sockets publish through that hub). The channel layer is only a hint: clients repair missed events from the database (docs/protocol.md).
 """
 
 import logging

@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "accounts",
     "orders",
     "faq",
+    # The conversation core, then the channels and features on top of it (docs/architecture.md).
     "helpdesk",
+    "helpdesk.chat",
     "helpdesk.reports",
     # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
     # and admins it tracks.
@@ -205,7 +207,7 @@ if REDIS_URL:
         }
     }
 else:
-    # One channel per process carries every chat event (helpdesk.consumers.hub): room for
+    # One channel per process carries every chat event (helpdesk.chat.consumers.hub): room for
     # bursts, and group memberships that last as long as the process.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
                                   "CONFIG": {"capacity": 10_000, "group_expiry": 10 * 365 * 86400}}}
@@ -440,7 +442,7 @@ CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 102
 # in one server process (docs/performance.md, "Live chat").
 CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
 # On PostgreSQL a text message from a joined socket is posted by the event loop in one
-# statement (helpdesk.consumers.chat_fast); off: every message takes the general path.
+# statement (helpdesk.chat.consumers.chat_fast); off: every message takes the general path.
 CHAT_FAST_PATH = env.bool("CHAT_FAST_PATH", default=True)
 # Its connections per server process, at most. More is not faster: PostgreSQL spends more CPU
 # per commit with more of them busy (2 processes x 16 saturated this 2-core machine where

@@ -25,7 +25,7 @@ urlpatterns = [
     path("contact/", views_contact.contact, name="contact"),
     path("email/", include("helpdesk.email.views")),
     path("surveys/", include("helpdesk.surveys.views")),
-    path("chat/", include("helpdesk.views_chat")),
+    path("chat/", include("helpdesk.chat.urls")),
     path("requests/", include("helpdesk.views_requests")),
     path("orders/<str:number>/report-problem/", views_report.report_problem,
          name="report_problem"),

@@ -3,8 +3,8 @@
 An image is accepted only when Pillow recognises it from its content as JPEG, PNG or WebP,
 within the byte and pixel limits, and decodes completely; what is stored is a fresh
 re-encoding of its pixels (``orders.photos.photo_clean``: one implementation for the whole
-product). Files are never served from a public URL: ``views_chat.attachment`` checks access
-and sends them as an attachment-safe image with ``nosniff``.
+product). Files are never served from a public URL: ``helpdesk.chat.views.attachment`` checks
+access and sends them as an attachment-safe image with ``nosniff``.
 """
 
 import secrets

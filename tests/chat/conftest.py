@@ -104,7 +104,7 @@ def _chat_db_threads_closed(django_db_setup, django_db_blocker):
     """The consumers' database threads keep connections open; close them before the test
     database is dropped."""
     yield
-    from helpdesk.consumers.chat import db_threads_close
+    from helpdesk.chat.consumers.chat import db_threads_close
 
     with django_db_blocker.unblock():
         db_threads_close()

@@ -1,8 +1,8 @@
-"""The per-user socket cap across server processes (``helpdesk.consumers.caps``)."""
+"""The per-user socket cap across server processes (``helpdesk.chat.consumers.caps``)."""
 
 import pytest
 
-from helpdesk.consumers import caps
+from helpdesk.chat.consumers import caps
 from tests.services import PrivateRedis, redis_server_available, redis_url, require
 
 

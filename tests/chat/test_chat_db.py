@@ -1,4 +1,4 @@
-"""The batched periodic check of chat sockets (``helpdesk.consumers.chat_db.tick_many``).
+"""The batched periodic check of chat sockets (``helpdesk.chat.consumers.chat_db.tick_many``).
 
 The consumer tests prove what a client sees (heartbeats, repairs, closes); these prove what
 the batch decides on its own: it answers "quiet" only when the per-socket check would have
@@ -7,7 +7,7 @@ found nothing to do, and it costs the same few queries for any number of sockets
 
 import pytest
 
-from helpdesk.consumers import chat_db
+from helpdesk.chat.consumers import chat_db
 from helpdesk.services.conversations import chat_message_send, conversation_open, note_add
 from tests.chat.conftest import make_agent, session_key_for
 from tests.factories import CustomerFactory

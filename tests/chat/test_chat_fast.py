@@ -1,4 +1,4 @@
-"""The chat's hot path on PostgreSQL (``helpdesk.consumers.chat_fast``).
+"""The chat's hot path on PostgreSQL (``helpdesk.chat.consumers.chat_fast``).
 
 It must post exactly what the general path posts for every kind of user, hand every unusual
 case back to the general path without leaving a trace (no sequence number used, no message),
@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
 
-from helpdesk.consumers import chat_db, chat_fast
+from helpdesk.chat.consumers import chat_db, chat_fast
 from helpdesk.models import Channel, Conversation, Message, Status, Team
 from helpdesk.services.assignment import conversation_transfer
 from helpdesk.services.conversations import conversation_open, message_payload

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from helpdesk.consumers import caps
+from helpdesk.chat.consumers import caps
 from helpdesk.models import Message
 from tests.chat.conftest import Socket, open_joined, run, session_key_for
 from tests.services import free_port

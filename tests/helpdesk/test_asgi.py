@@ -13,7 +13,7 @@ from django.conf import settings
 
 from accounts.services import customer_sign_up
 from helpdesk.asgi import application
-from helpdesk.consumers import CLOSE_UNAUTHENTICATED
+from helpdesk.chat.consumers.ping import CLOSE_UNAUTHENTICATED
 from tests.services import REPO, free_port
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")

@@ -230,7 +230,7 @@ def test_an_agents_message_writes_no_audit_entry_and_costs_no_query(agent, chat)
 
 
 def test_an_agent_taking_a_chat_over_the_socket_is_audited_as_theirs(agent, chat):
-    from helpdesk.consumers import chat_db
+    from helpdesk.chat.consumers import chat_db
     from tests.chat.conftest import session_key_for
 
     ident, code = chat_db.connection_open(session_key=session_key_for(agent), origin="test")

@@ -15,7 +15,7 @@ from channels.exceptions import ChannelFull
 from channels.layers import channel_layers, get_channel_layer
 
 from helpdesk import realtime
-from helpdesk.consumers.hub import hub
+from helpdesk.chat.consumers.hub import hub
 from helpdesk.settings import redis_channel_layer
 from tests.services import redis_url, require
 

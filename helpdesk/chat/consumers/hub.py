@@ -29,7 +29,7 @@ from collections import deque
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers, get_channel_layer
 
-from helpdesk.consumers.loops import per_loop
+from helpdesk.chat.consumers.loops import per_loop
 from helpdesk.realtime import QUEUE_GROUP
 
 logger = logging.getLogger(__name__)

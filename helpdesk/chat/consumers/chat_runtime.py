@@ -1,6 +1,6 @@
 """The chat sockets' shared machinery in one server process: the pool of database threads
 that runs their hops (``_db``) and the one timer that runs their periodic checks
-(``Heartbeats``). Why each exists: the docstring of ``helpdesk.consumers.chat``."""
+(``Heartbeats``). Why each exists: the docstring of ``helpdesk.chat.consumers.chat``."""
 
 import asyncio
 import functools
@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from helpdesk.consumers import caps, chat_db, chat_fast
-from helpdesk.consumers.hub import hub
-from helpdesk.consumers.loops import per_loop
+from helpdesk.chat.consumers import caps, chat_db, chat_fast
+from helpdesk.chat.consumers.hub import hub
+from helpdesk.chat.consumers.loops import per_loop
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def _hop(fn, args, kwargs):
 
 
 def _db(fn):
-    """``fn`` as a coroutine run on the chat's database threads (see helpdesk.consumers.chat).
+    """``fn`` as a coroutine run on the chat's database threads (see helpdesk.chat.consumers.chat).
 
     Plain ``run_in_executor``, not asgiref's ``SyncToAsync``: that one copies the socket task's
     context into the thread and back, so every context-local object the hop touches (Django's

@@ -11,7 +11,7 @@ Design, for correctness first and then cost:
   in between is queued and later skipped by the cursor.
 - The socket is a plain ASGI application routed by Channels (origin check, URL router), not a
   Channels consumer with its own channel on the layer: events reach it from its process's hub
-  (``helpdesk.consumers.hub``), one channel-layer channel per process, by a method call
+  (``helpdesk.chat.consumers.hub``), one channel-layer channel per process, by a method call
   (``on_event``, in ``chat_events``). What can be sent at once is sent at once (the next message of a joined
   conversation, whose frame travels with the event; typing; read receipts); anything that needs
   the database is queued on the socket and handled in order by one task at a time. Output goes
@@ -38,11 +38,11 @@ from collections import deque
 from django.conf import settings
 
 from helpdesk import realtime
-from helpdesk.consumers import chat_db, chat_fast
-from helpdesk.consumers.chat_db import FrameError
-from helpdesk.consumers.chat_events import MAX_BACKLOG, HubEvents
-from helpdesk.consumers.chat_runtime import _db, db_threads_close, heartbeats
-from helpdesk.consumers.hub import hub
+from helpdesk.chat.consumers import chat_db, chat_fast
+from helpdesk.chat.consumers.chat_db import FrameError
+from helpdesk.chat.consumers.chat_events import MAX_BACKLOG, HubEvents
+from helpdesk.chat.consumers.chat_runtime import _db, db_threads_close, heartbeats
+from helpdesk.chat.consumers.hub import hub
 from helpdesk.models import Status
 
 logger = logging.getLogger(__name__)

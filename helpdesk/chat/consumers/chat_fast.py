@@ -37,8 +37,8 @@ from django.db import connections
 from django.utils import timezone
 
 from helpdesk.access import visible_conversations
-from helpdesk.consumers.chat_db import Identity, compile_marked, shape_key
-from helpdesk.consumers.loops import per_loop
+from helpdesk.chat.consumers.chat_db import Identity, compile_marked, shape_key
+from helpdesk.chat.consumers.loops import per_loop
 from helpdesk.models import AuthorRole, Channel, MessageKind
 from helpdesk.services.conversations import (
     CLOSED_STATUSES,

@@ -4,47 +4,27 @@ the one view that serves attachments (after checking access).
 The page itself is static HTML plus ``static/js/chat.js``, which speaks docs/protocol.md.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Topic
 from accounts.downloads import content_disposition
 from accounts.limits import Throttled, client_ip, throttle
 from helpdesk.access import NotFound, access_attachment, access_conversation
 from helpdesk.attribution import source_article_for
+from helpdesk.chat.forms import ChatStartForm
 from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Conversation, Status
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
-from helpdesk.services.conversations import MAX_BODY_LENGTH, conversation_open, conversation_rate
+from helpdesk.services.conversations import conversation_open, conversation_rate
 from helpdesk.services.queue import chat_open_now
-from orders.models import Order
 
 SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: email:attachment_download
-
-
-class ChatStartForm(forms.Form):
-    topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=Topic.choices)
-    order = forms.ModelChoiceField(
-        label=gettext_lazy("Order"), queryset=Order.objects.none(), required=False,
-        empty_label=gettext_lazy("Not about an order"), to_field_name="number",
-    )
-    description = forms.CharField(
-        label=gettext_lazy("What happened?"), max_length=MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "data-suggest": "1"}),
-        help_text=gettext_lazy("A sentence or two is enough; we suggest articles as you type."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = Order.objects.filter(customer=user).order_by("-placed_at")
 
 
 def _is_agent(user) -> bool:
@@ -188,13 +168,3 @@ def attachment(request, pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
-app_name = "chat"
-urlpatterns = [
-    path("", chat_start, name="start"),
-    path("attachments/<int:pk>/", attachment, name="attachment"),
-    path("<str:reference>/", chat_page, name="page"),
-    path("<str:reference>/upload/", chat_upload, name="upload"),
-    path("<str:reference>/rate/", chat_rate, name="rate"),
-]

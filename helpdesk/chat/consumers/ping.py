@@ -1,4 +1,4 @@
-"""Websocket consumers."""
+"""``/ws/ping/``: a signed-in user's liveness probe (Channels' session and user middleware)."""
 
 import json
 
@@ -28,8 +28,3 @@ class PingConsumer(AsyncWebsocketConsumer):
             await self.send(json.dumps({"type": "error", "code": "unknown_type"}))
             return
         await self.send(json.dumps({"type": "pong", "user": self.scope["user"].get_short_name()}))
-
-
-from helpdesk.consumers.chat import ChatConsumer  # noqa: E402
-
-__all__ = ["ChatConsumer", "PingConsumer"]

@@ -1,5 +1,5 @@
 """What a chat socket does with the events its process's hub hands it (``ChatConsumer``'s
-half that faces the channel layer; the socket itself: ``helpdesk.consumers.chat``).
+half that faces the channel layer; the socket itself: ``helpdesk.chat.consumers.chat``).
 
 Events are hints (docs/protocol.md): each names a conversation and, for a message, its ``seq``.
 A socket sends what needs no database read at once (the next message, whose frame travels with
@@ -12,8 +12,8 @@ import asyncio
 import json
 from collections import deque
 
-from helpdesk.consumers import chat_db
-from helpdesk.consumers.chat_runtime import _db
+from helpdesk.chat.consumers import chat_db
+from helpdesk.chat.consumers.chat_runtime import _db
 from helpdesk.models import Status
 
 DEBOUNCE = 0.3              # coalesce state / inbox recomputation

@@ -1,6 +1,6 @@
 """The database side of the chat socket: one synchronous function per round trip.
 
-The consumer (``helpdesk.consumers.chat``) calls each of these through
+The consumer (``helpdesk.chat.consumers.chat``) calls each of these through
 ``database_sync_to_async`` exactly once per frame or event that needs the database, so a frame
 costs one hop to the database thread, not several. Every function that touches a conversation
 authorizes through ``helpdesk.access`` again: a socket never keeps a permission it lost.
@@ -26,7 +26,7 @@ from django.utils import translation
 from accounts.audit import acting
 from accounts.two_factor import session_satisfies
 from helpdesk.access import NotFound, access_conversation, visible_conversations
-from helpdesk.consumers import caps
+from helpdesk.chat.consumers import caps
 from helpdesk.models import Attachment, Conversation, Status
 from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to, read_marks
 from helpdesk.services import conversations as conv_services
