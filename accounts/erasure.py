@@ -2,7 +2,7 @@
 
 ``customer_erase`` runs in one transaction: it sends ``accounts.signals.customer_erasing`` so
 each app above erases its own data of the customer (orders.erasure, helpdesk.erasure,
-helpdesk.email.erasure: accounts never imports them), then anonymises the account itself. A
+helpdesk.mail.erasure: accounts never imports them), then anonymises the account itself. A
 failure anywhere rolls all of it back; stored files are deleted only after the commit.
 
 What stays is a tombstone row (``User.erased_at``): no name, an address nobody can receive mail

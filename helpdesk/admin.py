@@ -10,12 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from accounts.choices import Language, Topic
-from accounts.models import AgentProfile
+from accounts.models import AgentProfile, CustomerProfile, User
+from faq.models import NoResultSearch, Vote
 from helpdesk.access import visible_conversations
 from helpdesk.admin_base import ConfigurationAdmin
 from helpdesk.admin_paginator import EstimatedCountPaginator, use_estimated_counts
-from helpdesk.models import Attachment, CannedReply, Conversation, Message, SatisfactionRating, Team
+from helpdesk.models import (
+    Attachment,
+    BusinessHours,
+    CannedReply,
+    Conversation,
+    Holiday,
+    Message,
+    SatisfactionRating,
+    Team,
+)
 from helpdesk.services import staff
+from orders.models import Order, ReturnRequest, Shipment
 
 
 class VisibleConversationsMixin:
@@ -196,7 +207,6 @@ class SatisfactionRatingAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
 
 
 # --- Contact us: business hours and holidays ------------------------------------------------
-from helpdesk.models import BusinessHours, Holiday  # noqa: E402
 
 
 @admin.register(BusinessHours)
@@ -211,14 +221,7 @@ class HolidayAdmin(ConfigurationAdmin):
     date_hierarchy = "date"
 
 
-# The reports register their SLA targets and their place in the app list.
 # Large tables of the apps below the core (which may not import helpdesk): their change lists
 # get the estimating paginator too. Their admins are registered first (INSTALLED_APPS order).
-from accounts.models import CustomerProfile, User  # noqa: E402
-from faq.models import NoResultSearch, Vote  # noqa: E402
-from helpdesk.email import admin as email_admin  # noqa: E402, F401
-from helpdesk.reports import admin as reports_admin  # noqa: E402, F401
-from orders.models import Order, ReturnRequest, Shipment  # noqa: E402
-
 use_estimated_counts(admin.site, [User, CustomerProfile, Order, Shipment, ReturnRequest, Vote,
                                   NoResultSearch])

@@ -10,28 +10,17 @@ class HelpdeskConfig(AppConfig):
         from helpdesk import checks  # noqa: F401 - registers the system checks
 
         self._connect_chat_signals()
-        self._connect_email_signals()
         self._connect_account_signals()
 
     def _connect_account_signals(self):
         from accounts.signals import customer_erasing, two_factor_reset
         from helpdesk import erasure, realtime
-        from helpdesk.email import erasure as email_erasure
 
         customer_erasing.connect(erasure.on_customer_erasing, dispatch_uid="helpdesk_erasure")
-        customer_erasing.connect(email_erasure.on_customer_erasing,
-                                 dispatch_uid="helpdesk_email_erasure")
         # The sockets of a staff member whose devices were reset re-check their session (and
         # close: its device is gone) now rather than at the next heartbeat.
         two_factor_reset.connect(lambda sender, user, **kw: realtime.user_recheck(user.pk),
                                  dispatch_uid="helpdesk_two_factor_reset", weak=False)
-
-    def _connect_email_signals(self):
-        from accounts.signals import email_verified
-        from helpdesk.email.inbound import on_email_verified
-
-        # Mail held because its sender's address was not verified goes in once it is.
-        email_verified.connect(on_email_verified, dispatch_uid="helpdesk_email_verified")
 
     def _connect_chat_signals(self):
         from django.contrib.auth import get_user_model

@@ -383,7 +383,7 @@ class OutboundStatus(models.TextChoices):
 
 
 class OutboundEmail(models.Model):
-    """One email to send, written in the transaction that caused it (helpdesk.email.outbox).
+    """One email to send, written in the transaction that caused it (helpdesk.mail.outbox).
 
     ``message_id`` is fixed when the row is written, so every retry sends the same Message-ID
     and a receiver that got a message twice can tell. A worker claims the row (pending ->
@@ -411,7 +411,7 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     # The live links and reply addresses of the email, encrypted; the text, HTML, Reply-To
-    # and headers above hold placeholders for them. Wiped once sent (helpdesk.email.secrets).
+    # and headers above hold placeholders for them. Wiped once sent (helpdesk.mail.secrets).
     sealed = models.TextField(_("sealed links"), blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
@@ -489,7 +489,7 @@ class ImapState(models.Model):
     mailbox = models.CharField(_("mailbox"), max_length=200, unique=True)
     uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), default=0)
     last_uid = models.BigIntegerField(_("last UID read"), default=0)
-    # UIDs at or before last_uid not stored yet -> attempts made (helpdesk.email.imap).
+    # UIDs at or before last_uid not stored yet -> attempts made (helpdesk.mail.imap).
     retry = models.JSONField(_("messages to try again"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # The conversation core, then the channels and features on top of it (docs/architecture.md).
     "helpdesk",
     "helpdesk.chat",
+    "helpdesk.mail",
     "helpdesk.reports",
     # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
     # and admins it tracks.
@@ -255,10 +256,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox"))
 # Every email of every app (password resets, return status, transcripts, replies, surveys) is
-# first a row of the outbox (helpdesk.email.backend): sent after commit by a Celery task, with
+# first a row of the outbox (helpdesk.mail.backend): sent after commit by a Celery task, with
 # retries and a sweeper. The backend chosen above is the one the outbox delivers through.
 EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
-EMAIL_BACKEND = "helpdesk.email.backend.OutboxBackend"
+EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Help Desk <support@example.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -522,8 +523,8 @@ SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are neve
 # Due surveys are stepped this many per transaction, one Celery task per batch.
 SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=200)
 CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
-    "task": "helpdesk.tasks.email_outbox_sweep", "schedule": 60.0}
+    "task": "helpdesk.mail.tasks.email_outbox_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.tasks.surveys_run", "schedule": 300.0}
 if IMAP_URL:
     CELERY_BEAT_SCHEDULE["email-imap-poll"] = {
-        "task": "helpdesk.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}
+        "task": "helpdesk.mail.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}

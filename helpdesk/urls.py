@@ -23,7 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),
-    path("email/", include("helpdesk.email.views")),
+    path("email/", include("helpdesk.mail.urls")),
     path("surveys/", include("helpdesk.surveys.views")),
     path("chat/", include("helpdesk.chat.urls")),
     path("requests/", include("helpdesk.views_requests")),

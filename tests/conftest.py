@@ -36,7 +36,7 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     """Tests read ``mail.outbox`` (locmem). Apps' emails reach it directly; tests of the
-    outbox path set EMAIL_BACKEND to the outbox (tests/email) and its rows are then delivered
+    outbox path set EMAIL_BACKEND to the outbox (tests/mail) and its rows are then delivered
     here too, never to a file or a server."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 
 def seal_existing(apps, schema_editor):
-    # The rule itself (helpdesk.email.secrets.seal), not a copy: there is one definition of
+    # The rule itself (helpdesk.mail.secrets.seal), not a copy: there is one definition of
     # what a secret in an email is.
-    from helpdesk.email.secrets import seal
+    from helpdesk.mail.secrets import seal
 
     OutboundEmail = apps.get_model("helpdesk", "OutboundEmail")
     for row in OutboundEmail.objects.filter(sealed="").iterator(chunk_size=500):

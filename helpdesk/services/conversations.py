@@ -193,8 +193,8 @@ def message_post(
                 message._state.adding = False
                 message._state.db = connection.alias
             if emails:
-                # The reply's email is written in this transaction (helpdesk.email.outbox).
-                from helpdesk.email.outbound import email_reply_enqueue
+                # The reply's email is written in this transaction (helpdesk.mail.outbox).
+                from helpdesk.mail.outbound import email_reply_enqueue
 
                 email_reply_enqueue(message=message)
             realtime.conversation_event(conversation.pk, "message", seq=seq, id=message.pk,

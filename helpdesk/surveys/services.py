@@ -8,7 +8,7 @@ once, expire. No Celery countdowns: on Redis a countdown longer than the visibil
 runs twice.
 
 A link token is 256 random bits; the database keeps its SHA-256 only, and the outbox row of
-the email the link itself only sealed until it is sent (``helpdesk.email.secrets``: no admin
+the email the link itself only sealed until it is sent (``helpdesk.mail.secrets``: no admin
 page shows a working link). Opening a link changes nothing; ``survey_answer`` records one
 rating however many submissions race.
 """
@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpdesk.email.outbox import outbox_enqueue_many, outbox_row
-from helpdesk.email.tokens import survey_token_hash, survey_token_new
+from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
+from helpdesk.mail.tokens import survey_token_hash, survey_token_new
 from helpdesk.models import (
     Conversation,
     OutboundKind,

@@ -211,14 +211,14 @@ def fill(count: int) -> None:
 
 def rendered_emails(count: int):
     """The survey emails exactly as the survey step renders them, for the baseline."""
-    from helpdesk.email.outbox import outbound_message
+    from helpdesk.mail.outbox import outbound_message
     from helpdesk.models import Survey
     from helpdesk.surveys.services import survey_email
 
     rows = [survey_email(survey, survey.conversation, reminder=False)  # unsaved rows
             for survey in Survey.objects.select_related(
                 "conversation__customer").order_by("pk")[:count]]
-    # As the outbox sends them: the sealed survey links filled in (helpdesk.email.secrets).
+    # As the outbox sends them: the sealed survey links filled in (helpdesk.mail.secrets).
     return [outbound_message(row) for row in rows]
 
 

@@ -19,7 +19,7 @@ from accounts.erasure import ERASED_DOMAIN, ERASED_TEXT, ErasureRefused, custome
 from accounts.models import User
 from accounts.signals import customer_erasing
 from faq.models import Article, Category, Vote
-from helpdesk.email.tokens import reply_address, survey_token_new
+from helpdesk.mail.tokens import reply_address, survey_token_new
 from helpdesk.models import (
     Attachment,
     AuthorRole,
@@ -221,7 +221,7 @@ def test_a_customer_deletes_their_account_from_my_account_with_their_password(st
 
 def test_the_address_signs_up_again_as_a_new_account_that_never_gets_the_old_conversations(
         story):
-    from helpdesk.email.inbound import email_ingest
+    from helpdesk.mail.inbound import email_ingest
 
     old = story["conversation"]
     customer_erase(customer=story["customer"], actor=story["customer"])

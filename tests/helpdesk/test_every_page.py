@@ -60,7 +60,7 @@ from faq.services import no_result_search_record, vote_cast
 from helpdesk.admin_console import BOXES
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
-from helpdesk.email.inbound import email_ingest
+from helpdesk.mail.inbound import email_ingest
 from helpdesk.models import (
     Attachment,
     BusinessHours,

@@ -14,7 +14,7 @@ import pytest
 
 from tests.services import REPO
 
-OUTBOX = "helpdesk.email.backend.OutboxBackend"  # every email is an outbox row first
+OUTBOX = "helpdesk.mail.backend.OutboxBackend"  # every email is an outbox row first
 
 DUMP = """
 import json

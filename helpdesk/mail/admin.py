@@ -1,0 +1,196 @@
+"""Admin pages of the email channel and surveys: the outbox, the inbound log with its
+quarantine, and surveys with their low ratings. Managers only (helpdesk.roles): quarantined
+mail is unchecked mail from anyone, so agents never see it.
+
+Every change goes through a service: ``outbox_retry``, ``inbound_release``,
+``inbound_discard``, ``surveys_mark_reviewed``. Nothing here is edited by hand.
+
+No page here shows a usable token: outbox rows hold placeholders for their links and reply
+addresses (the originals are sealed, ``helpdesk.mail.secrets``, and never shown), surveys
+only token hashes (excluded), and inbound text has our live links cut out.
+"""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from helpdesk.admin_paginator import EstimatedCountPaginator
+from helpdesk.mail.inbound import (
+    RELEASABLE_REASONS,
+    ReviewRefused,
+    inbound_discard,
+    inbound_release,
+)
+from helpdesk.mail.outbox import outbox_retry
+from helpdesk.mail.parsing import Unreadable, email_parse
+from helpdesk.models import InboundEmail, InboundStatus, OutboundEmail, Survey
+from helpdesk.surveys.services import surveys_mark_reviewed
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the email services only: viewable, never added, edited or deleted."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude or ())
+        return [f.name for f in self.model._meta.fields if f.name not in hidden] + list(
+            self.readonly_fields)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "kind", "status", "recipients", "attempts", "next_attempt_at",
+                    "sent_at", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "message_id", "=dedupe_key"]
+    list_select_related = ["conversation"]
+    raw_id_fields = ["conversation", "conversation_message"]
+    ordering = ["-created_at"]
+    actions = ["retry"]
+    # The text part says the same as the HTML, which is never rendered here; the sealed links
+    # are for the sender only.
+    exclude = ["body_html", "sealed"]
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Send the selected failed emails again"),
+                  permissions=["change"])
+    def retry(self, request, queryset):
+        count = outbox_retry(outbound_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext(
+            "%(count)d email queued again.", "%(count)d emails queued again.", count)
+            % {"count": count}, messages.SUCCESS if count else messages.WARNING)
+
+
+class QuarantineFilter(admin.SimpleListFilter):
+    """Waiting for review first: quarantined mail is what a manager comes here for."""
+
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return InboundStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "from_address", "subject", "status", "reason", "source",
+                    "conversation"]
+    list_filter = [QuarantineFilter, "reason", "source"]
+    search_fields = ["from_address", "subject", "=message_id"]
+    list_select_related = ["conversation"]
+    raw_id_fields = ["conversation", "conversation_message"]
+    ordering = ["-received_at"]
+    readonly_fields = ["content"]
+    actions = ["release", "discard"]
+
+    @admin.display(description=_("text as received"))
+    def content(self, obj):
+        """The message as the parser reads it, escaped: never the sender's HTML."""
+        if not obj.raw:
+            return "-"
+        with obj.raw.open("rb") as f:
+            try:
+                parsed = email_parse(f.read())
+            except Unreadable as exc:
+                return format_html("<p>{}: {}</p>", _("cannot be read"), exc.reason)
+        names = ", ".join(a.name for a in parsed.attachments)
+        return format_html('<pre class="email-raw" data-testid="inbound-text">{}</pre>{}',
+                           parsed.text[:20000],
+                           format_html("<p>{}: {}</p>", _("attachments"), names)
+                           if names else "")
+
+    @admin.action(description=_("Let the selected quarantined emails in"),
+                  permissions=["change"])
+    def release(self, request, queryset):
+        released = refused = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                inbound_release(inbound_id=pk, by=request.user)
+                released += 1
+            except ReviewRefused:
+                refused += 1
+        if released:
+            self.message_user(request, ngettext(
+                "%(count)d email let in.", "%(count)d emails let in.", released)
+                % {"count": released}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, ngettext(
+                "%(count)d email cannot be let in (only %(reasons)s can).",
+                "%(count)d emails cannot be let in (only %(reasons)s can).", refused)
+                % {"count": refused, "reasons": ", ".join(RELEASABLE_REASONS)},
+                messages.WARNING)
+
+    @admin.action(description=_("Discard the selected quarantined emails"),
+                  permissions=["change"])
+    def discard(self, request, queryset):
+        discarded = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                inbound_discard(inbound_id=pk, by=request.user)
+                discarded += 1
+            except ReviewRefused:
+                pass
+        self.message_user(request, ngettext(
+            "%(count)d email discarded.", "%(count)d emails discarded.", discarded)
+            % {"count": discarded}, messages.SUCCESS if discarded else messages.WARNING)
+
+
+class ScoreNeedsReviewFilter(admin.SimpleListFilter):
+    title = _("needs review")
+    parameter_name = "needs_review"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Low rating, not yet reviewed")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(needs_review=self.value() == "1")
+        return queryset
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdmin):
+    list_display = ["conversation", "customer", "status", "score", "needs_review", "sent_at",
+                    "reminded_at", "answered_at"]
+    list_filter = [ScoreNeedsReviewFilter, "status"]
+    search_fields = ["conversation__reference", "customer__email"]
+    list_select_related = ["conversation__rating", "customer"]
+    raw_id_fields = ["conversation", "customer"]
+    readonly_fields = ["score", "comment"]
+    exclude = ["token_hash", "reminder_token_hash"]
+    ordering = ["-created_at"]
+    actions = ["mark_reviewed"]
+
+    @admin.display(description=_("rating"))
+    def score(self, obj):
+        rating = getattr(obj.conversation, "rating", None)
+        return rating.score if rating else "-"
+
+    @admin.display(description=_("comment"))
+    def comment(self, obj):
+        rating = getattr(obj.conversation, "rating", None)
+        return rating.comment if rating else ""
+
+    @admin.action(description=_("Mark the selected low ratings as reviewed"),
+                  permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = surveys_mark_reviewed(survey_ids=queryset.values_list("pk", flat=True),
+                                      by=request.user)
+        self.message_user(request, ngettext(
+            "%(count)d survey marked as reviewed.", "%(count)d surveys marked as reviewed.",
+            count) % {"count": count}, messages.SUCCESS)
