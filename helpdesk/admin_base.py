@@ -1,7 +1,9 @@
-"""The admin of configuration managers edit: forms that save and delete through a service."""
+"""Admin bases of the core and its apps: configuration managers edit through a service, and
+logs that services write and managers act on through admin actions."""
 
 from django.contrib import admin
 
+from helpdesk.admin_paginator import EstimatedCountPaginator
 from helpdesk.services.configuration import configuration_delete, configuration_save
 
 
@@ -18,3 +20,23 @@ class ConfigurationAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             configuration_delete(by=request.user, obj=obj)
+
+
+class ServiceLogAdmin(admin.ModelAdmin):
+    """Rows written by services only (the outbox, inbound mail, surveys): viewable, never added,
+    edited or deleted; what changes goes through admin actions that call a service (which
+    need the change permission)."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude or ())
+        return [f.name for f in self.model._meta.fields if f.name not in hidden] + list(
+            self.readonly_fields)

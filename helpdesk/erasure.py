@@ -3,8 +3,8 @@
 Conversations stay, with their channel, topic, team, agent, status, timings and rating score,
 for the reports; what the customer wrote goes: their messages' text becomes a marker, the
 subject and the rating's comment are emptied, every file sent in their conversations (theirs or
-an agent's: all of it is about them) is deleted after commit, survey links stop working and no
-survey is sent any more. Their helpful-votes on help articles stay counted without them.
+an agent's: all of it is about them) is deleted after commit (survey links stop working and no
+survey is sent any more: helpdesk.surveys.erasure). Their helpful-votes on help articles stay counted without them.
 """
 
 import secrets
@@ -13,15 +13,7 @@ from django.db.models import Q
 
 from accounts.erasure import ERASED_TEXT, files_delete_on_commit
 from faq.models import Vote
-from helpdesk.models import (
-    Attachment,
-    AuthorRole,
-    Conversation,
-    Message,
-    SatisfactionRating,
-    Survey,
-    SurveyStatus,
-)
+from helpdesk.models import Attachment, AuthorRole, Conversation, Message, SatisfactionRating
 
 
 def on_customer_erasing(sender, user, email: str, **kwargs) -> None:
@@ -36,11 +28,6 @@ def on_customer_erasing(sender, user, email: str, **kwargs) -> None:
     names = list(attachments.values_list("file", flat=True))
     attachments.delete()
     files_delete_on_commit(Attachment._meta.get_field("file").storage, names)
-
-    surveys = Survey.objects.filter(Q(customer=user) | Q(conversation__in=conversations))
-    surveys.update(token_hash=None, reminder_token_hash=None, due_at=None)
-    surveys.filter(status=SurveyStatus.SCHEDULED).update(status=SurveyStatus.SKIPPED,
-                                                         reason="erased")
 
     for vote in Vote.objects.filter(user=user):
         # The vote keeps counting as an anonymous one (a session key nobody holds).

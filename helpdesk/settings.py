@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "helpdesk.chat",
     "helpdesk.mail",
+    "helpdesk.surveys",
     "helpdesk.reports",
     # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
     # and admins it tracks.
@@ -524,7 +525,7 @@ SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are neve
 SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=200)
 CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
     "task": "helpdesk.mail.tasks.email_outbox_sweep", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.tasks.surveys_run", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.surveys.tasks.surveys_run", "schedule": 300.0}
 if IMAP_URL:
     CELERY_BEAT_SCHEDULE["email-imap-poll"] = {
         "task": "helpdesk.mail.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}

@@ -24,7 +24,7 @@ urlpatterns = [
     path("help/", include("faq.urls")),
     path("contact/", views_contact.contact, name="contact"),
     path("email/", include("helpdesk.mail.urls")),
-    path("surveys/", include("helpdesk.surveys.views")),
+    path("surveys/", include("helpdesk.surveys.urls")),
     path("chat/", include("helpdesk.chat.urls")),
     path("requests/", include("helpdesk.views_requests")),
     path("orders/<str:number>/report-problem/", views_report.report_problem,

@@ -1,13 +1,13 @@
-"""Admin pages of the email channel and surveys: the outbox, the inbound log with its
-quarantine, and surveys with their low ratings. Managers only (helpdesk.roles): quarantined
-mail is unchecked mail from anyone, so agents never see it.
+"""Admin pages of the email channel: the outbox and the inbound log with its quarantine.
+Managers only (helpdesk.roles): quarantined mail is unchecked mail from anyone, so agents never
+see it.
 
 Every change goes through a service: ``outbox_retry``, ``inbound_release``,
-``inbound_discard``, ``surveys_mark_reviewed``. Nothing here is edited by hand.
+``inbound_discard``. Nothing here is edited by hand.
 
 No page here shows a usable token: outbox rows hold placeholders for their links and reply
-addresses (the originals are sealed, ``helpdesk.mail.secrets``, and never shown), surveys
-only token hashes (excluded), and inbound text has our live links cut out.
+addresses (the originals are sealed, ``helpdesk.mail.secrets``, and never shown), and inbound
+text has our live links cut out.
 """
 
 from django.contrib import admin, messages
@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk.admin_paginator import EstimatedCountPaginator
+from helpdesk.admin_base import ServiceLogAdmin
 from helpdesk.mail.inbound import (
     RELEASABLE_REASONS,
     ReviewRefused,
@@ -24,30 +24,11 @@ from helpdesk.mail.inbound import (
 )
 from helpdesk.mail.outbox import outbox_retry
 from helpdesk.mail.parsing import Unreadable, email_parse
-from helpdesk.models import InboundEmail, InboundStatus, OutboundEmail, Survey
-from helpdesk.surveys.services import surveys_mark_reviewed
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the email services only: viewable, never added, edited or deleted."""
-
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        hidden = set(self.exclude or ())
-        return [f.name for f in self.model._meta.fields if f.name not in hidden] + list(
-            self.readonly_fields)
+from helpdesk.models import InboundEmail, InboundStatus, OutboundEmail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
+class OutboundEmailAdmin(ServiceLogAdmin):
     list_display = ["subject", "kind", "status", "recipients", "attempts", "next_attempt_at",
                     "sent_at", "created_at"]
     list_filter = ["status", "kind"]
@@ -87,7 +68,7 @@ class QuarantineFilter(admin.SimpleListFilter):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(ReadOnlyAdmin):
+class InboundEmailAdmin(ServiceLogAdmin):
     list_display = ["received_at", "from_address", "subject", "status", "reason", "source",
                     "conversation"]
     list_filter = [QuarantineFilter, "reason", "source"]
@@ -148,49 +129,3 @@ class InboundEmailAdmin(ReadOnlyAdmin):
         self.message_user(request, ngettext(
             "%(count)d email discarded.", "%(count)d emails discarded.", discarded)
             % {"count": discarded}, messages.SUCCESS if discarded else messages.WARNING)
-
-
-class ScoreNeedsReviewFilter(admin.SimpleListFilter):
-    title = _("needs review")
-    parameter_name = "needs_review"
-
-    def lookups(self, request, model_admin):
-        return [("1", _("Low rating, not yet reviewed")), ("0", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("0", "1"):
-            return queryset.filter(needs_review=self.value() == "1")
-        return queryset
-
-
-@admin.register(Survey)
-class SurveyAdmin(ReadOnlyAdmin):
-    list_display = ["conversation", "customer", "status", "score", "needs_review", "sent_at",
-                    "reminded_at", "answered_at"]
-    list_filter = [ScoreNeedsReviewFilter, "status"]
-    search_fields = ["conversation__reference", "customer__email"]
-    list_select_related = ["conversation__rating", "customer"]
-    raw_id_fields = ["conversation", "customer"]
-    readonly_fields = ["score", "comment"]
-    exclude = ["token_hash", "reminder_token_hash"]
-    ordering = ["-created_at"]
-    actions = ["mark_reviewed"]
-
-    @admin.display(description=_("rating"))
-    def score(self, obj):
-        rating = getattr(obj.conversation, "rating", None)
-        return rating.score if rating else "-"
-
-    @admin.display(description=_("comment"))
-    def comment(self, obj):
-        rating = getattr(obj.conversation, "rating", None)
-        return rating.comment if rating else ""
-
-    @admin.action(description=_("Mark the selected low ratings as reviewed"),
-                  permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        count = surveys_mark_reviewed(survey_ids=queryset.values_list("pk", flat=True),
-                                      by=request.user)
-        self.message_user(request, ngettext(
-            "%(count)d survey marked as reviewed.", "%(count)d surveys marked as reviewed.",
-            count) % {"count": count}, messages.SUCCESS)

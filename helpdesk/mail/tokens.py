@@ -1,19 +1,14 @@
-"""Signed reply addresses and survey link tokens.
+"""Signed reply addresses.
 
 A reply address is ``reply+<conversation id in base36>-<mac>@<HELPDESK_REPLY_DOMAIN>``. The MAC
 is an HMAC-SHA256 (keyed by SECRET_KEY through ``salted_hmac``) of the conversation id, cut to
 120 bits and written in lower-case base32, so mail systems that change the case of a local
 part, or limit it to 64 characters, keep it intact.
-
-Survey tokens are 256 random bits (``secrets.token_urlsafe(32)``); only their SHA-256 is
-stored, so a database leak gives no working link.
 """
 
 import base64
-import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,13 +68,3 @@ def reply_token_parse(address: str) -> ReplyToken | None:
     if not hmac.compare_digest(_mac(conversation_id), match.group(2).lower()):
         return ReplyToken(None, False)
     return ReplyToken(conversation_id, True)
-
-
-def survey_token_new() -> tuple[str, str]:
-    """A fresh survey link token and the hash to store: (token, sha256 hex)."""
-    token = secrets.token_urlsafe(32)
-    return token, survey_token_hash(token)
-
-
-def survey_token_hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()

@@ -1,6 +1,6 @@
 """Satisfaction surveys: scheduled through the database, stepped by the beat.
 
-``surveys_run`` (beat, helpdesk.tasks.surveys_run) first creates a Survey for every conversation
+``surveys_run`` (beat, helpdesk.surveys.tasks.surveys_run) first creates a Survey for every conversation
 resolved at least SURVEY_DELAY_HOURS ago that has neither a rating nor a survey (the one-to-one
 column makes a second survey impossible), then takes each survey whose ``due_at`` has come
 through its next step: send (or skip: rated meanwhile, opted out, cooldown, no address), remind
@@ -28,7 +28,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
-from helpdesk.mail.tokens import survey_token_hash, survey_token_new
 from helpdesk.models import (
     Conversation,
     OutboundKind,
@@ -38,6 +37,7 @@ from helpdesk.models import (
     Survey,
     SurveyStatus,
 )
+from helpdesk.surveys.tokens import survey_token_hash, survey_token_new
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def surveys_run(*, now=None, fan_out: bool = False) -> dict:
     otherwise step them here. Stepping a survey twice is harmless: a batch skips surveys that
     another holds or that are no longer due.
     """
-    from helpdesk import tasks
+    from helpdesk.surveys import tasks
 
     now = now or timezone.now()
     created = surveys_schedule(now=now)

@@ -4,7 +4,6 @@ nothing); POST records the rating through ``survey_answer``."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,9 +58,3 @@ def rate(request, token):
         status = 200
     return _private(render(request, "surveys/rate.html",
                            {"form": form, "conversation": conversation}, status=status))
-
-
-app_name = "surveys"
-urlpatterns = [
-    path("<str:token>/", rate, name="rate"),
-]

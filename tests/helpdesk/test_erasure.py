@@ -19,7 +19,7 @@ from accounts.erasure import ERASED_DOMAIN, ERASED_TEXT, ErasureRefused, custome
 from accounts.models import User
 from accounts.signals import customer_erasing
 from faq.models import Article, Category, Vote
-from helpdesk.mail.tokens import reply_address, survey_token_new
+from helpdesk.mail.tokens import reply_address
 from helpdesk.models import (
     Attachment,
     AuthorRole,
@@ -37,6 +37,7 @@ from helpdesk.models import (
     Team,
 )
 from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.surveys.tokens import survey_token_new
 from orders.models import ReturnPhoto, ReturnRequest
 from tests.factories import (
     PASSWORD,

@@ -12,7 +12,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.mail.tokens import survey_token_hash
 from helpdesk.models import (
     Channel,
     OutboundEmail,
@@ -25,6 +24,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.conversations import conversation_open, conversation_rate
 from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token, surveys_run
+from helpdesk.surveys.tokens import survey_token_hash
 from tests.mail.factories import CustomerFactory  # proved addresses: the outbox's gate
 from tests.services import require
 
