@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "helpdesk.mail",
     "helpdesk.surveys",
     "helpdesk.reports",
+    "helpdesk.console",
+    "helpdesk.helpcenter",
     # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
     # and admins it tracks.
     "auditlog",

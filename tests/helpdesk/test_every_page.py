@@ -57,7 +57,7 @@ from accounts.models import MembershipTier, User
 from accounts.services import address_create, password_reset_request, sign_up_request
 from faq.models import Article
 from faq.services import no_result_search_record, vote_cast
-from helpdesk.admin_console import BOXES
+from helpdesk.console.views import BOXES
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
 from helpdesk.mail.inbound import email_ingest

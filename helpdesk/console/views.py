@@ -1,28 +1,34 @@
 """The agent console: a real-time inbox and conversation view inside the admin.
 
-Mounted under /admin/console/ by helpdesk/urls.py; every view goes through
+Mounted under /admin/console/ (``helpdesk.console.urls``); every view goes through
 ``admin.site.admin_view`` (active staff only) and then requires the agent or manager role.
 The pages are server-rendered; ``static/js/console.js`` keeps them live over /ws/chat/
 (docs/protocol.md). Forms post to thin views that call one service each.
+
+An agent also deletes a customer's account here on the customer's request (``erase_customer``):
+the customer is reached through a conversation the agent may see (``access_conversation``); the
+agent gives a reason (kept in the audit log) and confirms. The erasure itself is
+``accounts.erasure.customer_erase``, the same service as the customer's own button.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role, Topic
-from accounts.models import AgentProfile, AgentStatus, CustomerProfile, User
+from accounts.choices import Topic
+from accounts.erasure import ErasureRefused, customer_erase
+from accounts.models import AgentProfile, AgentStatus, CustomerProfile
 from accounts.redirects import safe_next
 from helpdesk.access import NotFound, access_conversation
-from helpdesk.models import CannedReply, Conversation, Priority, Team
+from helpdesk.console.forms import EraseCustomerForm, TransferForm
+from helpdesk.models import CannedReply, Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
 from helpdesk.services.assignment import agent_set_status, conversation_transfer
 from helpdesk.services.conversations import (
@@ -79,19 +85,6 @@ def canned_text(reply: CannedReply, values: dict[str, str]) -> str:
     except (ValueError, IndexError, AttributeError, KeyError, TypeError):
         # A reply staff typed with a stray brace is sent as typed, never an error page.
         return reply.body
-
-
-class TransferForm(forms.Form):
-    agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                   label=gettext_lazy("Agent"))
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False,
-                                  label=gettext_lazy("Team"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The agents conversation_transfer accepts, not whoever has a profile.
-        self.fields["agent"].queryset = User.objects.filter(
-            is_active=True, is_staff=True, groups__name=Role.AGENT).order_by("full_name")
 
 
 def _box(request) -> str:
@@ -221,14 +214,25 @@ def update(request, reference):
     return redirect("helpdesk_console:conversation", reference=conv.reference)
 
 
-app_name = "helpdesk_console"
-_v = admin.site.admin_view
-urlpatterns = [
-    path("", _v(console), name="inbox"),
-    path("status/", _v(set_status), name="status"),
-    path("rows/", _v(inbox_rows), name="rows"),
-    path("<str:reference>/", _v(conversation_view), name="conversation"),
-    path("<str:reference>/resolve/", _v(resolve), name="resolve"),
-    path("<str:reference>/transfer/", _v(transfer), name="transfer"),
-    path("<str:reference>/update/", _v(update), name="update"),
-]
+def erase_customer(request, reference):
+    _require_agent(request)
+    conversation = _conversation(request, reference)
+    customer = conversation.customer
+    if customer.is_staff or customer.erased_at is not None:
+        messages.error(request, _("This account cannot be deleted."))
+        return redirect("helpdesk_console:conversation", reference=conversation.reference)
+    form = EraseCustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_erase(customer=customer, actor=request.user,
+                           reason=form.cleaned_data["reason"])
+        except ErasureRefused:
+            messages.error(request, _("This account cannot be deleted."))
+        else:
+            messages.success(request, _("The customer's account was deleted and their personal "
+                                        "data erased."))
+        return redirect("helpdesk_console:conversation", reference=conversation.reference)
+    return render(request, "admin/console/erase_customer.html", {
+        **admin.site.each_context(request), "title": _("Delete a customer's account"),
+        "conversation": conversation, "customer": customer, "form": form,
+    })

@@ -1,4 +1,4 @@
-"""The agent console (helpdesk/admin_console.py): the inbox tabs and their counts, the
+"""The agent console (helpdesk/console/views.py): the inbox tabs and their counts, the
 conversation page's customer sidebar, canned replies, and the status form's redirect."""
 
 from datetime import timedelta
