@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "helpdesk.reports",
     "helpdesk.console",
     "helpdesk.helpcenter",
+    # Development data: seed_demo and show_demo_logins (make run, the tests).
+    "helpdesk.demo",
     # The audit log (helpdesk.audit): django-auditlog's entries, after every app whose models
     # and admins it tracks.
     "auditlog",

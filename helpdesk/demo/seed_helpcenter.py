@@ -3,7 +3,7 @@
 from faq.models import Article, Category
 from faq.services import TranslationInput, article_save, category_save
 from helpdesk.demo import replies
-from helpdesk.demo.articles import CATEGORIES
+from helpdesk.demo.help_articles import categories
 from helpdesk.demo.plans import stage_rng
 from helpdesk.demo.seed_base import SeederBase
 from helpdesk.models import CannedReply
@@ -16,9 +16,9 @@ class HelpCenterSeeder(SeederBase):
         rng = stage_rng(self.seed, "articles")
         existing_categories = set(Category.objects.values_list("slug", flat=True))
         existing = set(Article.objects.values_list("slug", flat=True))
-        total = sum(len(c.articles) for c in CATEGORIES)
+        total = sum(len(c.articles) for c in categories())
         new = 0
-        for position, spec in enumerate(CATEGORIES):
+        for position, spec in enumerate(categories()):
             if spec.slug in existing_categories:
                 category = Category.objects.get(slug=spec.slug)
             else:
