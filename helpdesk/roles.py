@@ -29,8 +29,9 @@ _AGENT = {
     "faq": {m: _VIEW for m in ["category", "categorytranslation", "article",
                                "articletranslation"]},
     "helpdesk": {m: _VIEW for m in ["team", "conversation", "message", "attachment",
-                                    "cannedreply", "satisfactionrating", "slatarget",
-                                    "businesshours", "holiday"]},
+                                    "cannedreply", "satisfactionrating", "businesshours",
+                                    "holiday"]},
+    "reports": {"slatarget": _VIEW},
 }
 
 _MANAGER = {
@@ -47,13 +48,13 @@ _MANAGER = {
                                        "satisfactionrating"]},
                  # change: the members (team_members_set); names and topics are superusers'.
                  "team": ["view", "change"],
-                 **{m: _EDIT for m in ["cannedreply", "slatarget", "businesshours",
-                                       "holiday"]},
-                 # The email channel's logs: managers review them (quarantine, failed
-                 # sends, low survey ratings) with actions that call the email services;
-                 # agents never see unchecked inbound mail.
-                 "outboundemail": ["view", "change"], "inboundemail": ["view", "change"],
-                 "survey": ["view", "change"]},
+                 **{m: _EDIT for m in ["cannedreply", "businesshours", "holiday"]}},
+    "reports": {"slatarget": _EDIT},
+    # The email channel's logs and the surveys: managers review them (quarantine, failed
+    # sends, low survey ratings) with actions that call the services; agents never see
+    # unchecked inbound mail.
+    "mail": {"outboundemail": ["view", "change"], "inboundemail": ["view", "change"]},
+    "surveys": {"survey": ["view", "change"]},
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from helpdesk.access import visible_conversations
-from helpdesk.models import Channel, Conversation, Message, MessageKind, ReadReceipt, Status, Team
+from helpdesk.models import Channel, Conversation, Message, MessageKind, Status, Team
 
 
 def messages_visible_to(*, conversation: Conversation, as_agent: bool,
@@ -26,15 +26,6 @@ def latest_visible_seq(*, conversation: Conversation, as_agent: bool) -> int:
     seq = (Message.objects.filter(conversation=conversation).exclude(kind=MessageKind.NOTE)
            .order_by("-seq").values_list("seq", flat=True).first())
     return seq or 0
-
-
-def read_marks(*, conversation: Conversation) -> dict[str, int]:
-    """How far each side has read: {"customer": seq, "agent": seq}."""
-    marks = {"customer": 0, "agent": 0}
-    for role, seq in ReadReceipt.objects.filter(conversation=conversation).values_list(
-            "role", "seq"):
-        marks[role] = max(marks.get(role, 0), seq)
-    return marks
 
 
 OPEN_STATUSES = (Status.WAITING, Status.OPEN, Status.PENDING)

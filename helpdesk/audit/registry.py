@@ -36,7 +36,7 @@ TRACKED: dict[str, tuple[dict, list[str]]] = {
     "helpdesk.cannedreply": ({}, []),
     "helpdesk.businesshours": ({}, []),
     "helpdesk.holiday": ({}, []),
-    "helpdesk.slatarget": ({}, []),
+    "reports.slatarget": ({}, []),
     "orders.returnrequest": ({"include_fields": ["status", "refund_amount"]}, []),
     "faq.category": ({}, []),
     "faq.categorytranslation": ({}, []),

@@ -22,9 +22,9 @@ from helpdesk.mail.inbound import (
     inbound_discard,
     inbound_release,
 )
+from helpdesk.mail.models import InboundEmail, InboundStatus, OutboundEmail
 from helpdesk.mail.outbox import outbox_retry
 from helpdesk.mail.parsing import Unreadable, email_parse
-from helpdesk.models import InboundEmail, InboundStatus, OutboundEmail
 
 
 @admin.register(OutboundEmail)

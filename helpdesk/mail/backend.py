@@ -11,7 +11,7 @@ import logging
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from helpdesk.models import OutboundKind
+from helpdesk.mail.models import OutboundKind
 
 logger = logging.getLogger(__name__)
 

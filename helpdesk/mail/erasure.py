@@ -12,7 +12,7 @@ from email.utils import getaddresses
 from django.db.models import Q
 
 from accounts.erasure import ERASED_TEXT, blank_update, files_delete_on_commit
-from helpdesk.models import InboundEmail, OutboundEmail, OutboundStatus
+from helpdesk.mail.models import InboundEmail, OutboundEmail, OutboundStatus
 
 # What stays of a row: what it was, when, what became of it, and the keys that deduplicate.
 OUTBOUND_KEEP = {"kind", "status", "dedupe_key", "message_id", "from_email", "attempts",

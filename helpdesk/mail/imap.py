@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 
 from helpdesk.mail.inbound import IngestDeferred, email_ingest
-from helpdesk.models import ImapState
+from helpdesk.mail.models import ImapState
 
 logger = logging.getLogger(__name__)
 

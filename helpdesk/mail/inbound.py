@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk import realtime
 from helpdesk.mail.authresults import dmarc_verdict
+from helpdesk.mail.models import InboundEmail, InboundStatus
 from helpdesk.mail.parsing import (
     ParsedAttachment,
     ParsedEmail,
@@ -47,16 +48,7 @@ from helpdesk.mail.parsing import (
     headers_parse,
 )
 from helpdesk.mail.tokens import reply_token_parse
-from helpdesk.models import (
-    Attachment,
-    AuthorRole,
-    Channel,
-    Conversation,
-    InboundEmail,
-    InboundStatus,
-    Message,
-    Status,
-)
+from helpdesk.models import Attachment, AuthorRole, Channel, Conversation, Message, Status
 
 logger = logging.getLogger(__name__)
 

@@ -15,18 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from helpdesk.mail.addresses import header_clean
+from helpdesk.mail.models import InboundEmail, OutboundEmail, OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue
 from helpdesk.mail.tokens import reply_address
-from helpdesk.models import (
-    AuthorRole,
-    Channel,
-    Conversation,
-    InboundEmail,
-    Message,
-    MessageKind,
-    OutboundEmail,
-    OutboundKind,
-)
+from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind
 
 logger = logging.getLogger(__name__)
 

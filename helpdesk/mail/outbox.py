@@ -40,8 +40,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from helpdesk.mail.addresses import address_format, header_clean
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.secrets import SealBroken, seal, unseal
-from helpdesk.models import OutboundEmail, OutboundKind, OutboundStatus
 
 logger = logging.getLogger(__name__)
 

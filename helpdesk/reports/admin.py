@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin_base import ConfigurationAdmin
-from helpdesk.models import SlaTarget
 from helpdesk.reports.filters import can_view_reports
+from helpdesk.reports.models import SlaTarget
 
 
 @admin.register(SlaTarget)
@@ -17,7 +17,9 @@ class SlaTargetAdmin(ConfigurationAdmin):
     list_filter = ["tier", "channel"]
 
 
-# Wrap the site's get_app_list once, so the index and the sidebar link to the dashboard.
+# Wrap the site's get_app_list once, so the index and the sidebar link to the dashboard: in
+# the reports app's own entry (its SLA targets), or in one of its own for someone who may read
+# the reports but not the targets. The app's index URL, /admin/reports/, is the dashboard.
 if not getattr(admin.site.get_app_list, "reports_hook", False):
     _original = admin.site.get_app_list
 
@@ -25,13 +27,15 @@ if not getattr(admin.site.get_app_list, "reports_hook", False):
         app_list = _original(request, app_label)
         if app_label is None and can_view_reports(request.user):
             url = reverse("reports:dashboard")
-            app_list.append({
-                "name": _("Reports"), "app_label": "reports", "app_url": url,
-                "has_module_perms": True,
-                "models": [{"name": _("Feedback reports"), "object_name": "FeedbackReports",
-                            "admin_url": url, "add_url": None, "view_only": True,
-                            "perms": {"view": True}}],
-            })
+            reports = next((app for app in app_list if app["app_label"] == "reports"), None)
+            if reports is None:
+                reports = {"name": _("Reports"), "app_label": "reports", "app_url": url,
+                           "has_module_perms": True, "models": []}
+                app_list.append(reports)
+            reports["models"].insert(0, {
+                "name": _("Feedback reports"), "object_name": "FeedbackReports",
+                "admin_url": url, "add_url": None, "view_only": True,
+                "perms": {"view": True}})
         return app_list
 
     _get_app_list.reports_hook = True

@@ -28,9 +28,10 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from accounts.models import CustomerProfile
-from helpdesk.models import Channel, SlaTarget
+from helpdesk.models import Channel
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
+from helpdesk.reports.models import SlaTarget
 from helpdesk.reports.stats import summarize
 from helpdesk.reports.timings import conversation_timings_refresh, stale_flag
 

@@ -10,6 +10,9 @@ uses a stale figure.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import MembershipTier
+from helpdesk.models import Channel
+
 
 class ConversationTiming(models.Model):
     conversation = models.OneToOneField("helpdesk.Conversation", on_delete=models.CASCADE,
@@ -35,3 +38,31 @@ class ConversationTiming(models.Model):
 
     def __str__(self):
         return f"{self.conversation_id}: {self.first_response_seconds} / {self.resolution_seconds}"
+
+
+class SlaTarget(models.Model):
+    """How fast conversations of one membership tier on one channel must be answered and resolved.
+
+    Targets count business minutes (helpdesk.reports.business_hours); a tier and channel without a
+    row has no target and stays out of SLA compliance.
+    """
+
+    tier = models.CharField(_("membership tier"), max_length=16,
+                            choices=MembershipTier.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response within (business minutes)"))
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution within (business minutes)"), null=True, blank=True,
+        help_text=_("Empty: no resolution target."))
+
+    class Meta:
+        db_table = "helpdesk_slatarget"  # created as a helpdesk model: the table kept its name
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["tier", "channel"]
+        constraints = [models.UniqueConstraint(fields=["tier", "channel"],
+                                               name="sla_target_tier_channel_unique")]
+
+    def __str__(self):
+        return f"{self.get_tier_display()} / {self.get_channel_display()}"

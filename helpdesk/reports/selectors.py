@@ -19,7 +19,7 @@ from django.utils import translation
 from accounts.choices import Topic
 from accounts.models import MembershipTier
 from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, NoResultSearch, Vote
-from helpdesk.models import Channel, Conversation, SatisfactionRating, Survey, Team
+from helpdesk.models import Channel, Conversation, SatisfactionRating, Team
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.figures import (
     LOW_RATINGS_SHOWN,
@@ -30,6 +30,7 @@ from helpdesk.reports.figures import (
 )
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
 from helpdesk.reports.stats import share
+from helpdesk.surveys.models import Survey
 
 __all__ = ["LOW_SCORE", "SATISFIED_SCORE"]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from helpdesk.admin_base import ServiceLogAdmin
-from helpdesk.models import Survey
+from helpdesk.surveys.models import Survey
 from helpdesk.surveys.services import surveys_mark_reviewed
 
 

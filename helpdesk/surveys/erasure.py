@@ -3,7 +3,7 @@ links stop working and no survey is sent to them any more."""
 
 from django.db.models import Q
 
-from helpdesk.models import Survey, SurveyStatus
+from helpdesk.surveys.models import Survey, SurveyStatus
 
 
 def on_customer_erasing(sender, user, email: str, **kwargs) -> None:

@@ -27,16 +27,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from helpdesk.mail.models import OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
-from helpdesk.models import (
-    Conversation,
-    OutboundKind,
-    RatingSource,
-    SatisfactionRating,
-    Status,
-    Survey,
-    SurveyStatus,
-)
+from helpdesk.models import Conversation, RatingSource, SatisfactionRating, Status
+from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.tokens import survey_token_hash, survey_token_new
 
 logger = logging.getLogger(__name__)

@@ -212,7 +212,7 @@ def fill(count: int) -> None:
 def rendered_emails(count: int):
     """The survey emails exactly as the survey step renders them, for the baseline."""
     from helpdesk.mail.outbox import outbound_message
-    from helpdesk.models import Survey
+    from helpdesk.surveys.models import Survey
     from helpdesk.surveys.services import survey_email
 
     rows = [survey_email(survey, survey.conversation, reminder=False)  # unsaved rows
@@ -254,7 +254,7 @@ def through_celery(count: int, workers: int, log: Path) -> dict:
     from django.db.models import Count, Max
 
     from helpdesk.celery import app
-    from helpdesk.models import OutboundEmail, OutboundStatus
+    from helpdesk.mail.models import OutboundEmail, OutboundStatus
     from helpdesk.surveys.services import surveys_run
 
     sink = Sink(count)

@@ -59,7 +59,8 @@ def generate() -> None:
     from django.db import connection, transaction
 
     from accounts.models import CustomerProfile, User
-    from helpdesk.models import Conversation, Message, SatisfactionRating, SlaTarget, Team
+    from helpdesk.models import Conversation, Message, SatisfactionRating, Team
+    from helpdesk.reports.models import SlaTarget
 
     if Conversation.objects.exists():
         generate_orders()

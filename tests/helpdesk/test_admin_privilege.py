@@ -385,11 +385,11 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "helpdesk.Team": {"manager": {"change"}, "superuser": EDIT},
     **{label: {"manager": EDIT, "superuser": EDIT} for label in (
         "helpdesk.CannedReply", "helpdesk.BusinessHours", "helpdesk.Holiday",
-        "helpdesk.SlaTarget", "faq.Category", "faq.Article",
+        "reports.SlaTarget", "faq.Category", "faq.Article",
         "faq.CategoryTranslation", "faq.ArticleTranslation")},
-    # The email logs: every field read-only; "change" runs the review actions.
+    # The email logs and surveys: every field read-only; "change" runs the review actions.
     **{label: {"manager": {"change"}, "superuser": {"change"}} for label in (
-        "helpdesk.OutboundEmail", "helpdesk.InboundEmail", "helpdesk.Survey")},
+        "mail.OutboundEmail", "mail.InboundEmail", "surveys.Survey")},
     # Login lockouts (django-axes' admin, every field read-only): superusers lift them.
     **{label: {"superuser": {"change", "delete"}} for label in (
         "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")},

@@ -19,24 +19,25 @@ from accounts.erasure import ERASED_DOMAIN, ERASED_TEXT, ErasureRefused, custome
 from accounts.models import User
 from accounts.signals import customer_erasing
 from faq.models import Article, Category, Vote
+from helpdesk.mail.models import (
+    InboundEmail,
+    InboundStatus,
+    OutboundEmail,
+    OutboundKind,
+    OutboundStatus,
+)
 from helpdesk.mail.tokens import reply_address
 from helpdesk.models import (
     Attachment,
     AuthorRole,
     Channel,
     Conversation,
-    InboundEmail,
-    InboundStatus,
     Message,
-    OutboundEmail,
-    OutboundKind,
-    OutboundStatus,
     SatisfactionRating,
-    Survey,
-    SurveyStatus,
     Team,
 )
 from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.tokens import survey_token_new
 from orders.models import ReturnPhoto, ReturnRequest
 from tests.factories import (

@@ -61,15 +61,8 @@ from helpdesk.console.views import BOXES
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.models import (
-    Attachment,
-    BusinessHours,
-    Channel,
-    Conversation,
-    Holiday,
-    SlaTarget,
-    Team,
-)
+from helpdesk.models import Attachment, BusinessHours, Channel, Conversation, Holiday, Team
+from helpdesk.reports.models import SlaTarget
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.configuration import configuration_save
 from helpdesk.services.conversations import conversation_open, note_add

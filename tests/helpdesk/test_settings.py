@@ -110,7 +110,7 @@ def test_outbox_email_lands_in_var_outbox_as_a_readable_file(tmp_path):
     assert manage(["migrate", "--noinput"], {}, tmp_path / "var").returncode == 0
     send = (
         "from django.core.mail import send_mail;"
-        "from helpdesk.models import OutboundEmail;"
+        "from helpdesk.mail.models import OutboundEmail;"
         "send_mail('Outbox subject', 'Outbox body', 'a@example.com', ['b@example.com']);"
         "print('ROWS=' + ','.join(OutboundEmail.objects.values_list('status', flat=True)))"
     )

@@ -9,29 +9,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.mail.outbox import outbox_enqueue
-from helpdesk.models import (
-    Channel,
-    Conversation,
+from helpdesk.mail.models import (
     InboundEmail,
     InboundStatus,
     OutboundEmail,
     OutboundKind,
     OutboundStatus,
-    RatingSource,
-    SatisfactionRating,
-    Survey,
-    SurveyStatus,
-    Team,
 )
+from helpdesk.mail.outbox import outbox_enqueue
+from helpdesk.models import Channel, Conversation, RatingSource, SatisfactionRating, Team
 from helpdesk.services.conversations import conversation_open
+from helpdesk.surveys.models import Survey, SurveyStatus
 from tests.mail.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "corpus"
-OUTBOX = reverse("admin:helpdesk_outboundemail_changelist")
-INBOUND = reverse("admin:helpdesk_inboundemail_changelist")
-SURVEYS = reverse("admin:helpdesk_survey_changelist")
+OUTBOX = reverse("admin:mail_outboundemail_changelist")
+INBOUND = reverse("admin:mail_inboundemail_changelist")
+SURVEYS = reverse("admin:surveys_survey_changelist")
 
 
 @pytest.fixture
@@ -86,14 +81,14 @@ def test_retrying_a_failed_email_sends_it_again_with_its_message_id(
 
 def test_nobody_edits_or_deletes_an_outbox_row(manager_client):
     row = failed_row()
-    change = reverse("admin:helpdesk_outboundemail_change", args=[row.pk])
+    change = reverse("admin:mail_outboundemail_change", args=[row.pk])
     page = manager_client.get(change)
     assert page.status_code == 200 and b'name="subject"' not in page.content
     manager_client.post(change, {"subject": "Changed", "status": "sent"})
     row.refresh_from_db()
     assert (row.subject, row.status) == ("Your return", OutboundStatus.FAILED)
     assert manager_client.get(
-        reverse("admin:helpdesk_outboundemail_delete", args=[row.pk])).status_code == 403
+        reverse("admin:mail_outboundemail_delete", args=[row.pk])).status_code == 403
 
 
 # --- Quarantine ------------------------------------------------------------------------------
@@ -117,7 +112,7 @@ def test_only_managers_see_quarantined_mail(client, anna_conversation):
     agent = AgentFactory()
     Team.objects.create(name="Everyone").members.add(agent)  # even in the right team
     client.force_login(agent)
-    for url in (INBOUND, reverse("admin:helpdesk_inboundemail_change", args=[forged.pk]),
+    for url in (INBOUND, reverse("admin:mail_inboundemail_change", args=[forged.pk]),
                 OUTBOX, SURVEYS):
         assert client.get(url).status_code == 403
     assert b"Put this into" not in client.get(reverse("admin:index")).content
@@ -132,7 +127,7 @@ def test_a_manager_reads_the_quarantined_text_escaped(manager_client, anna_conve
            b"<script>alert(1)</script> hello\r\n")
     inbound = email_ingest(raw, source="test").inbound
     assert inbound.reason == "forged_token"
-    page = manager_client.get(reverse("admin:helpdesk_inboundemail_change", args=[inbound.pk]))
+    page = manager_client.get(reverse("admin:mail_inboundemail_change", args=[inbound.pk]))
     assert b"&lt;script&gt;alert(1)&lt;/script&gt; hello" in page.content
     assert b"<script>alert(1)" not in page.content
 
@@ -193,7 +188,7 @@ def test_low_ratings_are_listed_for_review_and_marked_reviewed(manager_client):
     assert page.status_code == 200
     assert page.context["cl"].result_count == 1
     assert list(page.context["cl"].result_list) == [low]
-    detail = manager_client.get(reverse("admin:helpdesk_survey_change", args=[low.pk]))
+    detail = manager_client.get(reverse("admin:surveys_survey_change", args=[low.pk]))
     assert b"Nobody answered for a week" in detail.content
     assert b"f" * 64 not in detail.content  # the token hash is never shown
     response = action(manager_client, SURVEYS, "mark_reviewed", [low.pk])

@@ -8,7 +8,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.models import Attachment, InboundStatus
+from helpdesk.mail.models import InboundStatus
+from helpdesk.models import Attachment
 from helpdesk.services.conversations import message_payload, note_add
 from tests.mail.factories import AgentFactory, CustomerFactory, ManagerFactory
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.models import InboundStatus, OutboundEmail, OutboundKind, OutboundStatus
+from helpdesk.mail.models import InboundStatus, OutboundEmail, OutboundKind, OutboundStatus
 from orders import services as orders
 from orders.models import ReturnReason
 from tests.factories import PASSWORD

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from helpdesk.mail.models import InboundEmail, InboundStatus
 from helpdesk.mail.views import webhook_signature
-from helpdesk.models import Attachment, InboundEmail, InboundStatus
+from helpdesk.models import Attachment
 from tests.mail.factories import CustomerFactory
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -9,15 +9,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import email_verification_request, password_reset_request
 from helpdesk.mail.inbound import email_ingest
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.outbox import outbox_enqueue, outbox_retry, outbox_sweep
-from helpdesk.models import (
-    Channel,
-    Conversation,
-    OutboundEmail,
-    OutboundKind,
-    OutboundStatus,
-    Status,
-)
+from helpdesk.models import Channel, Conversation, Status
 from helpdesk.services.conversations import chat_message_send, conversation_open
 from helpdesk.surveys.services import surveys_run
 from tests import factories

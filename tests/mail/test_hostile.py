@@ -12,8 +12,9 @@ import pytest
 from django.core import mail
 
 from helpdesk.mail.inbound import email_ingest, email_parse
+from helpdesk.mail.models import InboundEmail, InboundStatus
 from helpdesk.mail.parsing import Unreadable, mime_shape, sender_parse, text_clean
-from helpdesk.models import Attachment, Channel, Conversation, InboundEmail, InboundStatus, Message
+from helpdesk.models import Attachment, Channel, Conversation, Message
 from helpdesk.services.conversations import (
     chat_message_send,
     conversation_open,

@@ -9,14 +9,8 @@ from django.core import mail
 
 from accounts.models import User
 from helpdesk.mail.inbound import email_ingest, inbound_release
-from helpdesk.models import (
-    Channel,
-    Conversation,
-    InboundEmail,
-    InboundStatus,
-    OutboundEmail,
-    OutboundKind,
-)
+from helpdesk.mail.models import InboundEmail, InboundStatus, OutboundEmail, OutboundKind
+from helpdesk.models import Channel, Conversation
 from helpdesk.services.conversations import conversation_open, conversation_resolve
 from tests import factories
 from tests.mail.factories import CustomerFactory, ManagerFactory

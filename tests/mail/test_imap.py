@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 
 from helpdesk.mail.imap import imap_poll
-from helpdesk.models import Conversation, ImapState, InboundEmail, InboundStatus
+from helpdesk.mail.models import ImapState, InboundEmail, InboundStatus
+from helpdesk.models import Conversation
 from tests.mail import hostile
 from tests.mail.imap import ImapServer
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.tokens import reply_token_parse
-from helpdesk.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.services.conversations import chat_message_send, message_post, note_add
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.utils import timezone
 
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.outbox import (
     outbox_claim,
     outbox_claim_batch,
@@ -20,7 +21,6 @@ from helpdesk.mail.outbox import (
     outbox_row,
     outbox_sweep,
 )
-from helpdesk.models import OutboundEmail, OutboundKind, OutboundStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ import pytest
 
 from faq import services as faq
 from helpdesk.mail.inbound import email_ingest
+from helpdesk.mail.models import InboundStatus
 from helpdesk.mail.routing import topic_guess
-from helpdesk.models import Conversation, InboundStatus, Team
+from helpdesk.models import Conversation, Team
 
 pytestmark = pytest.mark.django_db
 

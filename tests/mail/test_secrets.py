@@ -16,15 +16,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import password_reset_request
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.secrets import SealBroken, links_redact, seal, unseal
-from helpdesk.models import Channel, OutboundEmail, OutboundKind, OutboundStatus, Status
+from helpdesk.models import Channel, Status
 from helpdesk.services.conversations import chat_message_send, conversation_open
 from helpdesk.surveys.services import SurveyNotFound, survey_by_token, surveys_run
 from tests.factories import UserFactory
 from tests.mail.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
-OUTBOX = reverse("admin:helpdesk_outboundemail_changelist")
+OUTBOX = reverse("admin:mail_outboundemail_changelist")
 RESET_LINK = re.compile(r"/accounts/password/reset/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)/")
 SURVEY_LINK = re.compile(r"/surveys/([A-Za-z0-9_-]{20,})/")
 TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
@@ -61,7 +62,7 @@ def manager_pages(client) -> list[str]:
     pages = [client.get(OUTBOX).content.decode()]
     rows = list(OutboundEmail.objects.values_list("pk", flat=True))
     for pk in rows:
-        pages.append(client.get(reverse("admin:helpdesk_outboundemail_change",
+        pages.append(client.get(reverse("admin:mail_outboundemail_change",
                                         args=[pk])).content.decode())
     request = client.get(OUTBOX).wsgi_request
     model_admin = admin.site._registry[OutboundEmail]

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.celery import app
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.outbox import outbox_enqueue, outbox_sweep
 from helpdesk.mail.tokens import reply_token_parse
-from helpdesk.models import Channel, OutboundEmail, OutboundKind, OutboundStatus
+from helpdesk.models import Channel
 from helpdesk.services.conversations import chat_message_send, conversation_open
 from tests.conftest import database_url_for_subprocess
 from tests.mail.factories import AgentFactory, CustomerFactory

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpdesk.models import BusinessHours, Conversation, SatisfactionRating, SlaTarget, Team
+from helpdesk.models import BusinessHours, Conversation, SatisfactionRating, Team
+from helpdesk.reports.models import SlaTarget
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 MSK = ZoneInfo("Europe/Moscow")

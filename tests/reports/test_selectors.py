@@ -171,7 +171,7 @@ def test_report_runs_a_bounded_number_of_queries(report_data, django_assert_max_
 
 
 def test_survey_response_rate_counts_surveys_sent_for_conversations_in_scope(report_data):
-    from helpdesk.models import Survey
+    from helpdesk.surveys.models import Survey
 
     c = report_data.c
     sent = {"status": "sent", "sent_at": c[2].created_at, "created_at": c[2].created_at}

@@ -151,7 +151,7 @@ def test_admin_index_links_to_the_reports_for_managers_only(client, report_data)
 
 def test_dashboard_shows_survey_rate_and_helpful_votes_when_recorded(client, report_data):
     from faq.models import Article, Category, Vote
-    from helpdesk.models import Survey
+    from helpdesk.surveys.models import Survey
 
     c2 = report_data.c[2]
     Survey.objects.create(conversation=c2, customer=c2.customer, status="answered",

@@ -12,17 +12,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import (
-    Channel,
-    OutboundEmail,
-    OutboundKind,
-    RatingSource,
-    SatisfactionRating,
-    Status,
-    Survey,
-    SurveyStatus,
-)
+from helpdesk.mail.models import OutboundEmail, OutboundKind
+from helpdesk.models import Channel, RatingSource, SatisfactionRating, Status
 from helpdesk.services.conversations import conversation_open, conversation_rate
+from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token, surveys_run
 from helpdesk.surveys.tokens import survey_token_hash
 from tests.mail.factories import CustomerFactory  # proved addresses: the outbox's gate

@@ -27,8 +27,10 @@ from accounts.audit import acting
 from accounts.two_factor import session_satisfies
 from helpdesk.access import NotFound, access_conversation, visible_conversations
 from helpdesk.chat.consumers import caps
+from helpdesk.chat.selectors import read_marks
+from helpdesk.chat.services import conversation_read
 from helpdesk.models import Attachment, Conversation, Status
-from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to, read_marks
+from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to
 from helpdesk.services import conversations as conv_services
 from helpdesk.services.assignment import agent_seen
 from helpdesk.services.queue import queue_info
@@ -426,7 +428,7 @@ def read(*, ident: Identity, reference, seq) -> None:
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise FrameError("invalid_field", field="seq")
     conv = _access(ident, reference)
-    conv_services.conversation_read(conversation=conv, user=ident.user,
+    conversation_read(conversation=conv, user=ident.user,
                                     as_agent=ident.as_agent, seq=seq)
 
 
