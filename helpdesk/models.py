@@ -41,6 +41,10 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A conversation in one of these is over: no new chat message, no assignment; reopening ends it.
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
 class Priority(models.IntegerChoices):
     LOW = 1, _("Low")
     NORMAL = 2, _("Normal")

@@ -528,7 +528,7 @@ SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are neve
 # Due surveys are stepped this many per transaction, one Celery task per batch.
 SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=200)
 CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
-    "task": "helpdesk.mail.tasks.email_outbox_sweep", "schedule": 60.0}
+    "task": "helpdesk.mail.send_tasks.email_outbox_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.surveys.tasks.surveys_run", "schedule": 300.0}
 if IMAP_URL:
     CELERY_BEAT_SCHEDULE["email-imap-poll"] = {

@@ -1,53 +1,32 @@
-"""Signal receivers of the conversation core, connected in ``HelpdeskConfig.ready``.
+"""What the conversation core tells the apps on top of it (mail, chat, ...), which connect to
+these in their ``AppConfig.ready()``: the core imports none of them (docs/architecture.md).
 
-They close a user's chat sockets at once when their session ends or their right to it
-changes; the sockets' periodic check does the same within CHAT_HEARTBEAT_SECONDS if a hint
-is lost.
+Each signal says where it is sent from and whether its receivers run inside the transaction of
+the change: a receiver that writes rows there commits or rolls back with the change; anything
+that leaves the database (an email, a task, a broadcast) is scheduled with
+``transaction.on_commit`` / ``delay_on_commit`` so nobody hears of a change that rolled back.
 """
 
-from helpdesk import realtime
+from django.dispatch import Signal
 
-_SECURITY_FIELDS = {"password", "is_active", "is_staff", "is_superuser"}
+message_posted = Signal()
+"""A message was written: ``services.messages.message_post`` (not for a resend of one).
 
+Sent within the block that wrote it, before its broadcast. Arguments: ``message`` (its
+``conversation`` and ``author`` attached) and ``may_email``: True for an agent's answer in an
+email or written-request conversation; such a message is always posted in a transaction (the
+caller's, or message_post's own), so the receivers' rows commit or roll back with it (the mail
+app writes the reply's outbox row here). Any other message may be a single autocommitted
+statement on PostgreSQL: its receivers then run after it committed. The chat's fast path
+(``helpdesk.chat.consumers.chat_fast``) posts text messages without sending this; it takes
+only messages whose ``may_email`` would be False.
+"""
 
-def on_logged_out(sender, request=None, user=None, **kwargs):
-    if user is None or request is None:
-        return
-    realtime.user_session_ended(user.pk, getattr(request.session, "session_key", None))
+conversation_resolved = Signal()
+"""A conversation was resolved: ``services.conversations.conversation_resolve`` (not when it
+was resolved or closed already).
 
-
-def on_user_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if created:
-        return
-    if update_fields is None or _SECURITY_FIELDS & set(update_fields):
-        realtime.user_recheck(instance.pk)
-
-
-def on_groups_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if not reverse:
-        realtime.user_recheck(instance.pk)
-    else:
-        for user_id in pk_set or []:
-            realtime.user_recheck(user_id)
-
-
-def on_team_members_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
-    """An agent joined or left a team: the conversations they may see changed, so their sockets
-    re-check the ones they joined (live delivery trusts a joined conversation until then)."""
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if reverse:  # user.teams.add(...): the instance is the user
-        realtime.user_recheck(instance.pk)
-    elif action == "post_clear":  # team.members.clear(): pk_set is not given
-        for user_id in getattr(instance, "_members_before_clear", ()):
-            realtime.user_recheck(user_id)
-    else:
-        for user_id in pk_set or []:
-            realtime.user_recheck(user_id)
-
-
-def on_team_members_clearing(sender, instance, action, reverse=False, **kwargs):
-    if action == "pre_clear" and not reverse:
-        instance._members_before_clear = list(instance.members.values_list("pk", flat=True))
+Sent inside the transaction that resolved it, the conversation's row locked. Argument:
+``conversation``. Receivers schedule their work after commit (the chat app emails the
+transcript of a chat with ``delay_on_commit``).
+"""

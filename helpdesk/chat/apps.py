@@ -7,3 +7,11 @@ class ChatConfig(AppConfig):
     label = "chat"
     verbose_name = _("Live chat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here, not at the top: it imports models, which exist once apps are loaded.
+        from helpdesk import signals
+        from helpdesk.chat import receivers
+
+        signals.conversation_resolved.connect(receivers.on_conversation_resolved,
+                                              dispatch_uid="chat_transcript")

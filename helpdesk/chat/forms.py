@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import Topic
-from helpdesk.services.conversations import MAX_BODY_LENGTH
+from helpdesk.services.messages import MAX_BODY_LENGTH
 from orders.models import Order
 
 

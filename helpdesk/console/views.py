@@ -30,12 +30,13 @@ from helpdesk.access import NotFound, access_conversation
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
 from helpdesk.models import CannedReply, Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
-from helpdesk.services.assignment import agent_set_status, conversation_transfer
 from helpdesk.services.conversations import (
     conversation_resolve,
+    conversation_transfer,
     conversation_update,
-    message_payload,
 )
+from helpdesk.services.messages import message_payload
+from helpdesk.services.staff import agent_set_status
 from orders.models import Order, Shipment, TrackingEvent
 
 INBOX_LIMIT = 200

@@ -36,7 +36,8 @@ from helpdesk.models import (
     Status,
     Team,
 )
-from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.messages import message_post
 from orders.models import Order
 
 

@@ -35,8 +35,9 @@ from helpdesk.helpcenter.forms import ReplyForm, ReportProblemForm
 from helpdesk.models import Channel, Status
 from helpdesk.selectors import customer_conversations, messages_visible_to
 from helpdesk.services.availability import support_availability
-from helpdesk.services.conversations import message_payload, request_reply
+from helpdesk.services.conversations import request_reply
 from helpdesk.services.data_export import customer_data_export
+from helpdesk.services.messages import message_payload
 from helpdesk.services.order_problems import PROBLEM_TOPICS, OrderProblem, order_problem_report
 from helpdesk.services.queue import chat_open_now
 from orders.access import NotFound as OrderNotFound

@@ -11,9 +11,13 @@ class MailConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: they import models, which exist once apps are loaded.
         from accounts.signals import customer_erasing, email_verified
-        from helpdesk.mail import erasure
-        from helpdesk.mail.inbound import on_email_verified
+        from helpdesk import signals
+        from helpdesk.mail import erasure, receivers
+        from helpdesk.models import Message
 
         customer_erasing.connect(erasure.on_customer_erasing, dispatch_uid="mail_erasure")
         # Mail held because its sender's address was not verified goes in once it is.
-        email_verified.connect(on_email_verified, dispatch_uid="mail_email_verified")
+        email_verified.connect(receivers.on_email_verified, dispatch_uid="mail_email_verified")
+        # An agent's answer in an email or written request leaves by email.
+        signals.message_posted.connect(receivers.on_message_posted, sender=Message,
+                                       dispatch_uid="mail_reply")

@@ -12,6 +12,7 @@ import logging
 from django.core.mail.backends.base import BaseEmailBackend
 
 from helpdesk.mail.models import OutboundKind
+from helpdesk.mail.outbox import ALLOWED_HEADERS, outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +21,6 @@ KIND_HEADER = "X-Helpdesk-Kind"
 
 class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from helpdesk.mail.outbox import ALLOWED_HEADERS, outbox_enqueue
-
         count = 0
         for message in email_messages or []:
             if message.attachments or message.cc or message.bcc:

@@ -31,15 +31,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.choices import Language, Role, Topic
+from accounts.models import CustomerProfile, User
+from accounts.selectors import email_trusted
+from accounts.services import password_reset_request
+from accounts.throttles import Limit, throttle_hit
 from helpdesk import realtime
 from helpdesk.mail.authresults import dmarc_verdict
 from helpdesk.mail.models import InboundEmail, InboundStatus
+from helpdesk.mail.outbound import acknowledgement_enqueue
 from helpdesk.mail.parsing import (
     ParsedAttachment,
     ParsedEmail,
@@ -47,12 +54,16 @@ from helpdesk.mail.parsing import (
     email_parse,
     headers_parse,
 )
+from helpdesk.mail.routing import email_conversation_route, topic_guess
 from helpdesk.mail.tokens import reply_token_parse
 from helpdesk.models import Attachment, AuthorRole, Channel, Conversation, Message, Status
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.messages import event_post, message_post
+from orders.photos import photo_clean
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 5000  # helpdesk.services.conversations.MAX_BODY_LENGTH
+MAX_BODY = 5000  # helpdesk.services.messages.MAX_BODY_LENGTH
 # Temporary: the database cannot be reached. Anything else a message makes the pipeline raise
 # is a fault of (or with) that message: it is quarantined ("failed"). When even that record
 # cannot be written (e.g. the disk is full), the message is deferred too.
@@ -181,9 +192,6 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now, *, released: bool = 
     unverified senders stay refused. ``rate_limit``: False when the message was counted
     already (held until its address was verified).
     """
-    from accounts.models import User
-    from accounts.selectors import email_trusted
-
     if parsed.sender_problem or not parsed.from_address:
         return InboundStatus.QUARANTINED, parsed.sender_problem or "no_sender"
     window = now - timedelta(seconds=settings.EMAIL_INBOUND_RATE_WINDOW_SECONDS)
@@ -230,8 +238,6 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now, *, released: bool = 
                                      language=parsed.language)
     conversation, message = _open(sender, parsed, inbound)
     inbound.conversation, inbound.conversation_message = conversation, message
-    from helpdesk.mail.outbound import acknowledgement_enqueue
-
     acknowledgement_enqueue(conversation=conversation)
     return InboundStatus.CREATED, "new" if not valid else "not_participant"
 
@@ -240,9 +246,6 @@ def proof_link_request(*, user) -> bool:
     """Send the owner of ``user.email`` a password-reset link (the proof link: following it
     verifies the address and takes the account back), at most EMAIL_PROOF_LINKS_PER_HOUR
     times an hour per address. True when one was requested."""
-    from accounts.services import password_reset_request
-    from accounts.throttles import Limit, throttle_hit
-
     if throttle_hit(scope="email.proof_link", ident=user.email.lower(),
                     limit=Limit(settings.EMAIL_PROOF_LINKS_PER_HOUR, 3600)):
         logger.info("proof link for user %s not sent: over the hourly limit", user.pk)
@@ -253,11 +256,6 @@ def proof_link_request(*, user) -> bool:
 def customer_from_email(*, email: str, name: str, language: str):
     """The customer account of an email sender without one: no usable password (they can
     never log in with a guessed one); the customer role and profile as at sign-up."""
-    from django.contrib.auth.models import Group
-
-    from accounts.choices import Language, Role
-    from accounts.models import CustomerProfile, User
-
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -282,16 +280,11 @@ def _body(parsed: ParsedEmail, language: str) -> str:
 
 
 def _open(customer, parsed: ParsedEmail, inbound: InboundEmail):
-    from accounts.choices import Topic
-    from helpdesk.services.conversations import conversation_open
-
     subject = re.sub(r"^\s*((re|fwd?|ответ|回复|答复)\s*[:：]\s*)+", "", parsed.subject,
                      flags=re.IGNORECASE)
     body = _body(parsed, customer.language)
     with translation.override(customer.language):
         description = body or _("(The email had only attachments.)")
-    from helpdesk.mail.routing import email_conversation_route, topic_guess
-
     topic = topic_guess(subject=subject, text=body, language=customer.language) or Topic.ORDERS
     conversation = conversation_open(
         customer=customer, channel=Channel.EMAIL, topic=topic,
@@ -305,8 +298,6 @@ def _open(customer, parsed: ParsedEmail, inbound: InboundEmail):
 
 
 def _append(conversation: Conversation, customer, parsed: ParsedEmail, inbound: InboundEmail):
-    from helpdesk.services.conversations import event_post, message_post
-
     posted = message_post(conversation=conversation, author=customer,
                           author_role=AuthorRole.CUSTOMER,
                           body=_body(parsed, customer.language), allow_empty=True,
@@ -328,8 +319,6 @@ def _append(conversation: Conversation, customer, parsed: ParsedEmail, inbound: 
 def _attach(message: Message, parsed: ParsedEmail) -> None:
     """Store the attachments: images re-encoded as in the chat; anything else (and images
     that fail the check) stored as download-only files."""
-    from orders.photos import photo_clean
-
     for att in parsed.attachments[: settings.EMAIL_MAX_ATTACHMENTS]:
         if len(att.data) > settings.EMAIL_ATTACHMENT_MAX_BYTES:
             logger.info("attachment %r of message %s too large: dropped", att.name, message.pk)
@@ -398,9 +387,6 @@ def inbound_release_verified(*, user_id: int) -> int:
     ("unverified_address"), now that the account ``user_id`` has verified it; each message
     takes the usual path (not counted against the rate limit twice). Returns how many left
     the quarantine. Called after the verification committed (accounts.signals)."""
-    from accounts.models import User
-    from accounts.selectors import email_trusted
-
     user = User.objects.filter(pk=user_id).first()
     if user is None or not email_trusted(user):
         return 0
@@ -427,18 +413,6 @@ def inbound_release_verified(*, user_id: int) -> int:
         logger.info("inbound email %s held for an unverified address: %s %s", pk, status,
                     reason)
     return released
-
-
-def on_email_verified(sender, user, **kwargs) -> None:
-    """``accounts.signals.email_verified`` receiver: let in the mail held for the address."""
-    from helpdesk.mail import tasks
-
-    try:
-        tasks.email_inbound_release_verified.delay(user.pk)
-    except Exception:  # noqa: BLE001 - no broker: do it here rather than never
-        logger.warning("release of mail held for user %s: no broker, done in process",
-                       user.pk, exc_info=True)
-        inbound_release_verified(user_id=user.pk)
 
 
 def inbound_discard(*, inbound_id: int, by) -> InboundEmail:

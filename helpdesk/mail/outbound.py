@@ -7,6 +7,7 @@ customer's answer back to the conversation.
 """
 
 import logging
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -14,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from helpdesk.mail.addresses import header_clean
+from accounts.throttles import Limit, throttle_hit
+from helpdesk.mail.addresses import address_format, header_clean
 from helpdesk.mail.models import InboundEmail, OutboundEmail, OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue
 from helpdesk.mail.tokens import reply_address
@@ -108,10 +110,6 @@ def email_reply_enqueue(*, message: Message) -> OutboundEmail | None:
 
 
 def _from(name: str) -> str:
-    from email.utils import getaddresses
-
-    from helpdesk.mail.addresses import address_format
-
     _name, addr = getaddresses([settings.DEFAULT_FROM_EMAIL])[0]
     return address_format(addr, name)
 
@@ -124,8 +122,6 @@ def acknowledgement_enqueue(*, conversation: Conversation) -> OutboundEmail | No
     the acknowledgements must not become a way to flood their mailbox. Past it the request
     stands without one (logged); None.
     """
-    from accounts.throttles import Limit, throttle_hit
-
     customer = conversation.customer
     if not customer.is_active or not customer.email:
         return None

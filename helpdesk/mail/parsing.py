@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from helpdesk.mail.addresses import header_clean
+from helpdesk.mail.secrets import links_redact
 from helpdesk.mail.text import html_to_text, strip_quoted
 
 # Charsets that mail programs name but mean a superset of (or that Python lacks).
@@ -464,8 +465,6 @@ def email_parse(raw: bytes) -> ParsedEmail:
 
 
 def _read_body(msg, parsed: ParsedEmail) -> None:
-    from helpdesk.mail.secrets import links_redact
-
     plain, html = [], []
     for part in _leaves(msg):
         try:

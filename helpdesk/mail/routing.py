@@ -13,6 +13,7 @@ import re
 from django.db import DatabaseError, transaction
 
 from accounts.choices import Topic
+from faq.selectors import article_search
 from helpdesk.models import Conversation, Team
 
 logger = logging.getLogger(__name__)
@@ -87,8 +88,6 @@ def topic_scores(*, subject: str, text: str) -> dict[str, int]:
 
 def _topic_from_faq(query: str, language: str) -> str | None:
     """The topic of the help center article that best answers ``query``, if any."""
-    from faq.selectors import article_search
-
     if not query.strip():
         return None
     try:

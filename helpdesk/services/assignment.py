@@ -1,4 +1,8 @@
-"""Who answers which chat: automatic assignment, claiming, transfers, requeueing, agent status.
+"""Who answers which chat: automatic assignment, claiming, requeueing, agents' presence.
+
+Transfers are ``conversations.conversation_transfer``; an agent's status is
+``staff.agent_set_status``. Nothing here schedules the assignment task (``helpdesk.tasks``
+runs these): the services that change who may take a chat do.
 
 Automatic assignment gives a waiting chat only to a present agent (status online and a console
 seen within CHAT_PRESENCE_TIMEOUT_SECONDS) below their ``max_concurrent_chats``, who speaks the
@@ -17,12 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from accounts.models import AgentProfile, AgentStatus
 from helpdesk import realtime
-from helpdesk.models import AgentPresence, Channel, Conversation, Status, Team
+from helpdesk.models import CLOSED_STATUSES, AgentPresence, Channel, Conversation, Status, Team
 from helpdesk.services import queue
-from helpdesk.services.conversations import CLOSED_STATUSES, event_post
+from helpdesk.services.messages import event_post
 
 logger = logging.getLogger(__name__)
 
@@ -33,30 +36,6 @@ def agent_seen(*, agent_id: int, now=None) -> None:
     updated = AgentPresence.objects.filter(user_id=agent_id).update(last_seen_at=now)
     if not updated:
         AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
-
-
-def agent_set_status(*, agent, status: str) -> AgentProfile:
-    """Set the agent's status. Going offline returns their open chats to the queue; going
-    online makes them eligible at once."""
-    from helpdesk import tasks
-
-    if status not in AgentStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
-    with transaction.atomic():
-        profile, _created = AgentProfile.objects.select_for_update().get_or_create(user=agent)
-        if profile.status != status:
-            profile.status = status
-            profile.status_changed_at = timezone.now()
-            profile.save(update_fields=["status", "status_changed_at"])
-        if status == AgentStatus.ONLINE:
-            agent_seen(agent_id=agent.pk)
-        if status == AgentStatus.OFFLINE:
-            for conv in Conversation.objects.filter(assignee=agent, channel=Channel.CHAT,
-                                                    status__in=queue.ACTIVE_STATUSES):
-                conversation_requeue(conversation=conv)
-        realtime.inbox_changed()
-        tasks.chat_assign.delay_on_commit()
-    return profile
 
 
 def _assign(conv: Conversation, agent, now) -> None:
@@ -175,42 +154,3 @@ def assignment_requeue_stale(*, now=None) -> list[int]:
         conversation_requeue(conversation=conv)
         ids.append(conv.pk)
     return ids
-
-
-def conversation_transfer(*, conversation: Conversation, by, to_agent=None,
-                          to_team: Team | None = None) -> Conversation:
-    """Pass a conversation to another agent (who must be able to take it) or to a team's queue."""
-    if (to_agent is None) == (to_team is None):
-        raise ValidationError(_("Choose an agent or a team."), code="invalid")
-    with transaction.atomic():
-        conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        if conv.status in CLOSED_STATUSES:
-            raise ValidationError(_("This conversation is closed."), code="closed")
-        if to_agent is not None:
-            if not (to_agent.is_active and to_agent.is_staff
-                    and to_agent.groups.filter(name=Role.AGENT).exists()):
-                raise ValidationError(_("Choose an active agent."), code="invalid")
-            conv.assignee = to_agent
-            conv.assigned_at = timezone.now()
-            if conv.status == Status.WAITING:
-                conv.status = Status.OPEN
-            conv.save(update_fields=["assignee", "assigned_at", "status", "updated_at"])
-            event_post(conversation=conv, event="transferred", name=to_agent.get_short_name())
-        else:
-            conv.team = to_team
-            conv.assignee = None
-            conv.assigned_at = None
-            if conv.channel == Channel.CHAT:
-                conv.status = Status.WAITING
-                conv.queued_at = conv.queued_at or timezone.now()
-            conv.save(update_fields=["team", "assignee", "assigned_at", "status", "queued_at",
-                                     "updated_at"])
-            event_post(conversation=conv, event="transferred", name=to_team.name)
-            realtime.queue_changed()
-        realtime.conversation_event(conv.pk, "state")
-        realtime.inbox_changed()
-    if to_team is not None:
-        from helpdesk import tasks
-
-        tasks.chat_assign.delay_on_commit()
-    return conv

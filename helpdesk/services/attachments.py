@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.downloads import download_name
 from helpdesk.models import Attachment, Conversation
-from helpdesk.services.conversations import Posted, chat_message_send
+from helpdesk.services.conversations import chat_message_send
+from helpdesk.services.messages import Posted
 from orders.photos import photo_clean
 
 

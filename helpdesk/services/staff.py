@@ -1,7 +1,7 @@
-"""What managers change about agents: capacity, languages, skills, and who is in which team.
+"""What changes about agents: their own status (from the console), and what managers set:
+capacity, languages, skills, and who is in which team.
 
-Agents change only their own status (``assignment.agent_set_status``, from the console). The
-admin offers these as small forms on the agent profile's and the team's pages; each change is
+The admin offers the managers' changes as small forms on the agent profile's and the team's pages; each change is
 checked here against ``by``'s permission (helpdesk.roles) and audited (helpdesk.audit).
 """
 
@@ -9,12 +9,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Language, Role, Topic
-from accounts.models import AgentProfile
-from helpdesk import realtime
-from helpdesk.models import Team
+from accounts.models import AgentProfile, AgentStatus
+from helpdesk import realtime, tasks
+from helpdesk.models import Channel, Conversation, Team
+from helpdesk.services import queue
+from helpdesk.services.assignment import agent_seen, conversation_requeue
 
 MAX_CONCURRENT_CHATS = 20
 
@@ -29,6 +32,30 @@ def team_member_choices() -> QuerySet:
     return (get_user_model().objects.filter(is_active=True, is_staff=True,
                                             groups__name=Role.AGENT)
             .distinct().order_by("full_name", "email"))
+
+
+def agent_set_status(*, agent, status: str) -> AgentProfile:
+    """Set the agent's status. Going offline returns their open chats to the queue; going
+    online makes them eligible at once."""
+    if status not in AgentStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        profile, _created = AgentProfile.objects.select_for_update().get_or_create(user=agent)
+        if profile.status != status:
+            profile.status = status
+            profile.status_changed_at = timezone.now()
+            profile.save(update_fields=["status", "status_changed_at"])
+        if status == AgentStatus.ONLINE:
+            agent_seen(agent_id=agent.pk)
+        if status == AgentStatus.OFFLINE:
+            for conv in Conversation.objects.filter(assignee=agent, channel=Channel.CHAT,
+                                                    status__in=queue.ACTIVE_STATUSES):
+                conversation_requeue(conversation=conv)
+        realtime.inbox_changed()
+        tasks.chat_assign.delay_on_commit()
+    return profile
+
+
 
 
 def agent_profile_clean(*, max_concurrent_chats, languages, skills) -> tuple[int, list, list]:
@@ -55,8 +82,6 @@ def agent_profile_update(*, by, profile: AgentProfile, max_concurrent_chats: int
                          languages: list[str], skills: list[str]) -> AgentProfile:
     """Set an agent's capacity, languages and topic skills (managers). Their status stays
     theirs. More capacity may let a waiting chat in at once."""
-    from helpdesk import tasks
-
     _require(by, "accounts.change_agentprofile")
     capacity, languages, skills = agent_profile_clean(
         max_concurrent_chats=max_concurrent_chats, languages=languages, skills=skills)
@@ -74,8 +99,6 @@ def agent_profile_update(*, by, profile: AgentProfile, max_concurrent_chats: int
 def team_members_set(*, by, team: Team, members) -> Team:
     """Make ``members`` (active agents) the team's members (managers). Those who join or
     leave see other conversations from now on; their sockets re-check at once (signals)."""
-    from helpdesk import tasks
-
     _require(by, "helpdesk.change_team")
     members = list(members)
     allowed = set(team_member_choices().filter(pk__in=[m.pk for m in members])

@@ -1,10 +1,10 @@
 """Satisfaction surveys: scheduled through the database, stepped by the beat.
 
-``surveys_run`` (beat, helpdesk.surveys.tasks.surveys_run) first creates a Survey for every conversation
-resolved at least SURVEY_DELAY_HOURS ago that has neither a rating nor a survey (the one-to-one
-column makes a second survey impossible), then takes each survey whose ``due_at`` has come
-through its next step: send (or skip: rated meanwhile, opted out, cooldown, no address), remind
-once, expire. No Celery countdowns: on Redis a countdown longer than the visibility timeout
+The beat (``helpdesk.surveys.tasks.surveys_run``) first creates a Survey for every
+conversation resolved at least SURVEY_DELAY_HOURS ago that has neither a rating nor a survey
+(the one-to-one column makes a second survey impossible), then takes each survey whose
+``due_at`` has come through its next step: send (or skip: rated meanwhile, opted out,
+cooldown, no address), remind once, expire. No Celery countdowns: on Redis a countdown longer than the visibility timeout
 runs twice.
 
 A link token is 256 random bits; the database keeps its SHA-256 only, and the outbox row of
@@ -61,29 +61,27 @@ def surveys_schedule(*, now=None) -> int:
     return len(candidates)
 
 
-def surveys_run(*, now=None, fan_out: bool = False) -> dict:
-    """Schedule new surveys and take every due one through its next step.
+def surveys_due(*, now) -> tuple[int, list[list[int]]]:
+    """Create the surveys of conversations resolved long enough ago, and find every due one:
+    (how many were created, the due surveys' ids in batches of SURVEY_BATCH_SIZE).
 
-    The due surveys go in batches of SURVEY_BATCH_SIZE, all of one customer's in the same
-    batch (so the cooldown rarely makes two batches wait for each other). ``fan_out``: publish
-    one ``surveys_step_batch`` task per batch for the workers (the beat) and return at once;
-    otherwise step them here. Stepping a survey twice is harmless: a batch skips surveys that
-    another holds or that are no longer due.
+    All of one customer's surveys go in the same batch (so the cooldown rarely makes two
+    batches wait for each other). Stepping a survey twice is harmless: a batch skips surveys
+    that another holds or that are no longer due. The beat hands each batch to a
+    ``surveys_step_batch`` task (``helpdesk.surveys.tasks.surveys_run``).
     """
-    from helpdesk.surveys import tasks
-
-    now = now or timezone.now()
     created = surveys_schedule(now=now)
-    steps: dict[str, int] = {"scheduled": created}
     due = list(Survey.objects.filter(due_at__lte=now).order_by("due_at")
                .values_list("pk", "customer_id")[:RUN_LIMIT])
-    batches = _batches(due, max(1, settings.SURVEY_BATCH_SIZE))
-    if fan_out:
-        for ids in batches:
-            tasks.surveys_step_batch.delay(ids, now.isoformat())
-        if batches:
-            steps["batches"] = len(batches)
-        return steps
+    return created, _batches(due, max(1, settings.SURVEY_BATCH_SIZE))
+
+
+def surveys_run(*, now=None) -> dict:
+    """Schedule new surveys and take every due one through its next step, here and now (the
+    beat's task hands the batches to workers instead); count what happened."""
+    now = now or timezone.now()
+    created, batches = surveys_due(now=now)
+    steps: dict[str, int] = {"scheduled": created}
     for ids in batches:
         for outcome, n in surveys_step_batch(survey_ids=ids, now=now).items():
             steps[outcome] = steps.get(outcome, 0) + n

@@ -14,8 +14,8 @@ their surveys scheduled (``surveys_schedule``). The SMTP server is aiosmtpd in i
    sent by this one process over one SMTP connection with Django's SMTP backend: no database,
    no broker, no Celery.
 2. Outbox: ``--workers`` Celery prefork processes (``celery -A helpdesk worker``) on Redis and
-   PostgreSQL. The clock starts when this process begins ``surveys_run(fan_out=True)`` (what
-   the beat task does: publish one ``surveys_step_batch`` task per SURVEY_BATCH_SIZE due
+   PostgreSQL. The clock starts when this process begins the beat's task ``surveys_run`` (it
+   publishes one ``surveys_step_batch`` task per SURVEY_BATCH_SIZE due
    surveys; each batch renders its surveys, writes their outbox rows in one transaction and
    publishes ``email_send_batch`` tasks after commit, which claim and send EMAIL_SEND_BATCH
    rows over one SMTP connection), and stops when the SMTP server has accepted the last
@@ -211,7 +211,7 @@ def fill(count: int) -> None:
 
 def rendered_emails(count: int):
     """The survey emails exactly as the survey step renders them, for the baseline."""
-    from helpdesk.mail.outbox import outbound_message
+    from helpdesk.mail.delivery import outbound_message
     from helpdesk.surveys.models import Survey
     from helpdesk.surveys.services import survey_email
 
@@ -255,7 +255,7 @@ def through_celery(count: int, workers: int, log: Path) -> dict:
 
     from helpdesk.celery import app
     from helpdesk.mail.models import OutboundEmail, OutboundStatus
-    from helpdesk.surveys.services import surveys_run
+    from helpdesk.surveys.tasks import surveys_run
 
     sink = Sink(count)
     env = environment(sink.port)
@@ -266,7 +266,7 @@ def through_celery(count: int, workers: int, log: Path) -> dict:
         wait_workers_ready()
         idle_cpu = cpu_seconds(process.pid)  # start-up (imports, Django set-up) left out
         started = time.time()
-        steps = surveys_run(fan_out=True)  # what the beat's task does
+        steps = surveys_run()  # the beat's task
         enqueued = time.time()
         print(f"dispatched {steps.get('batches', 0)} survey batches in "
               f"{enqueued - started:.2f} s", file=sys.stderr, flush=True)

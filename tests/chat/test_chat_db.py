@@ -166,7 +166,7 @@ def test_the_compiled_delivery_statement_answers_as_the_orm_for_every_kind_of_us
 
 def test_delivery_frames_match_the_message_payload(customer):
     from helpdesk.models import Message
-    from helpdesk.services.conversations import message_payload
+    from helpdesk.services.messages import message_payload
 
     conv = _chat(customer)
     chat_message_send(conversation=conv, user=customer, as_agent=False, body="Any news?",

@@ -11,8 +11,8 @@ from django.db import connection
 
 from helpdesk.chat.consumers import chat_db, chat_fast
 from helpdesk.models import Channel, Conversation, Message, Status, Team
-from helpdesk.services.assignment import conversation_transfer
-from helpdesk.services.conversations import conversation_open, message_payload
+from helpdesk.services.conversations import conversation_open, conversation_transfer
+from helpdesk.services.messages import message_payload
 from tests.chat.conftest import make_agent, messages, open_joined, run, session_key_for
 from tests.factories import CustomerFactory, ManagerFactory
 

@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group
 from accounts.choices import Role
 from helpdesk import realtime
 from helpdesk.models import Message, MessageKind
-from helpdesk.services.conversations import message_post, note_add
+from helpdesk.services.conversations import note_add
+from helpdesk.services.messages import message_post
 from tests.chat.conftest import Socket, messages, open_joined, run, session_key_for
 from tests.factories import CustomerFactory, UserFactory
 
@@ -239,7 +240,7 @@ def test_duplicate_and_stale_hints_never_duplicate_a_message(customer, chat):
 
 def _silently_posted(conversation, author, bodies, monkeypatch):
     """Messages committed with no broadcast (the layer lost the hints); their frames."""
-    from helpdesk.services.conversations import message_payload
+    from helpdesk.services.messages import message_payload
 
     with monkeypatch.context() as m:
         m.setattr(realtime, "_send", lambda group, event: None)

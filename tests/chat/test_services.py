@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import AgentStatus
+from helpdesk.chat.services import transcript_send
 from helpdesk.models import (
     AgentPresence,
     Attachment,
@@ -22,22 +23,18 @@ from helpdesk.models import (
     Team,
 )
 from helpdesk.selectors import messages_visible_to
-from helpdesk.services.assignment import (
-    agent_set_status,
-    assignment_requeue_stale,
-    assignment_run,
-    conversation_transfer,
-)
+from helpdesk.services.assignment import assignment_requeue_stale, assignment_run
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import (
     chat_message_send,
     conversation_open,
     conversation_rate,
     conversation_resolve,
+    conversation_transfer,
     note_add,
-    transcript_send,
 )
 from helpdesk.services.queue import queue_info
+from helpdesk.services.staff import agent_set_status
 from tests.chat.conftest import make_agent
 from tests.factories import CustomerFactory
 

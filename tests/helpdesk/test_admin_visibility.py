@@ -6,7 +6,8 @@ from django.apps import apps as django_apps
 
 from helpdesk.models import AuthorRole, Channel, MessageKind, SatisfactionRating, Team
 from helpdesk.roles import sync_roles
-from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.messages import message_post
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db

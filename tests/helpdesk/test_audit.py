@@ -20,7 +20,8 @@ from helpdesk.audit.services import audit_log_prune
 from helpdesk.audit.tasks import audit_log_prune as audit_log_prune_task
 from helpdesk.models import Channel, Conversation, Message, Status, Team
 from helpdesk.roles import sync_roles
-from helpdesk.services.conversations import conversation_open, conversation_update, message_post
+from helpdesk.services.conversations import conversation_open, conversation_update
+from helpdesk.services.messages import message_post
 from orders import services as order_services
 from orders.models import ReturnReason, ReturnStatus
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory, UserFactory

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from helpdesk.models import AuthorRole, Channel, MessageKind
-from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.messages import message_post
 from tests.factories import (
     AddressFactory,
     AgentFactory,

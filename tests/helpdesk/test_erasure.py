@@ -36,7 +36,8 @@ from helpdesk.models import (
     SatisfactionRating,
     Team,
 )
-from helpdesk.services.conversations import conversation_open, message_post
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.messages import message_post
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.tokens import survey_token_new
 from orders.models import ReturnPhoto, ReturnRequest

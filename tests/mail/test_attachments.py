@@ -10,7 +10,8 @@ from django.urls import reverse
 from helpdesk.mail.inbound import email_ingest
 from helpdesk.mail.models import InboundStatus
 from helpdesk.models import Attachment
-from helpdesk.services.conversations import message_payload, note_add
+from helpdesk.services.conversations import note_add
+from helpdesk.services.messages import message_payload
 from tests.mail.factories import AgentFactory, CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db

@@ -102,8 +102,9 @@ def test_a_return_status_change_is_an_outbox_row_delivered_by_the_send_task(
 
 
 def test_a_chat_transcript_is_an_outbox_row_of_its_own_kind(django_capture_on_commit_callbacks):
+    from helpdesk.chat.services import transcript_send
     from helpdesk.models import Channel
-    from helpdesk.services.conversations import conversation_open, transcript_send
+    from helpdesk.services.conversations import conversation_open
 
     customer = CustomerFactory(email="nina@example.com")
     chat = conversation_open(customer=customer, channel=Channel.CHAT, topic="orders",

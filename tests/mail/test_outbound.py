@@ -6,7 +6,8 @@ from django.db import transaction
 
 from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.tokens import reply_token_parse
-from helpdesk.services.conversations import chat_message_send, message_post, note_add
+from helpdesk.services.conversations import chat_message_send, note_add
+from helpdesk.services.messages import message_post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,15 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.utils import timezone
 
-from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
-from helpdesk.mail.outbox import (
+from helpdesk.mail.delivery import (
     outbox_claim,
     outbox_claim_batch,
     outbox_deliver,
     outbox_deliver_batch,
-    outbox_enqueue,
-    outbox_enqueue_many,
-    outbox_row,
-    outbox_sweep,
 )
+from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
+from helpdesk.mail.outbox import outbox_enqueue, outbox_enqueue_many, outbox_row
+from helpdesk.mail.send_tasks import email_outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +82,7 @@ def test_a_permanent_failure_is_recorded_and_not_retried(smtp):
     assert outbox_deliver(outbound_id=row.pk).outcome == "failed"
     row.refresh_from_db()
     assert row.status == OutboundStatus.FAILED and "550" in row.last_error
-    assert outbox_sweep() == 0 and smtp.messages == []
+    assert email_outbox_sweep() == 0 and smtp.messages == []
 
 
 def test_a_hung_server_is_given_up_on_after_email_timeout(smtp, settings):
@@ -125,11 +123,11 @@ def test_the_sweeper_resends_lost_and_abandoned_rows(smtp, settings,
     long_ago = timezone.now() - timedelta(minutes=5)
     OutboundEmail.objects.filter(pk=lost.pk).update(next_attempt_at=long_ago)
     OutboundEmail.objects.filter(pk=abandoned.pk).update(claimed_at=long_ago)
-    assert outbox_sweep() == 2
+    assert email_outbox_sweep() == 2
     assert sorted(smtp.message_ids()) == sorted([lost.message_id, abandoned.message_id])
     fresh.refresh_from_db()
     assert fresh.status == OutboundStatus.PENDING  # still within its grace period
-    assert outbox_sweep() == 0
+    assert email_outbox_sweep() == 0
 
 
 def test_enqueueing_twice_with_one_key_makes_one_email():
@@ -289,11 +287,11 @@ def test_a_crash_mid_batch_leaves_the_unsent_rows_to_the_sweeper(settings):
     statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
     assert [statuses[r.pk] for r in rows] == [OutboundStatus.SENT] * 2 + [
         OutboundStatus.SENDING] * 3
-    assert outbox_sweep() == 0  # their claim has not expired: they may still be on their way
+    assert email_outbox_sweep() == 0  # their claim has not expired: they may still be on their way
     OutboundEmail.objects.filter(status=OutboundStatus.SENDING).update(
         claimed_at=timezone.now() - timedelta(minutes=5))
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert outbox_sweep() == 3
+    assert email_outbox_sweep() == 3
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
         r.message_id for r in rows)  # each once, the re-sent ones with their own Message-ID
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundStatus.SENT}

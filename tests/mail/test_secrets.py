@@ -102,7 +102,7 @@ def test_a_manager_cannot_take_an_account_through_a_reset_link_in_the_outbox(
         assert response.status_code != 302  # a valid token redirects to the password form
 
     # The email itself leaves with the working link, and the sealed copy is then wiped.
-    from helpdesk.mail.outbox import outbox_deliver
+    from helpdesk.mail.delivery import outbox_deliver
 
     assert outbox_deliver(outbound_id=row.pk).outcome == "sent"
     (message,) = mail.outbox
@@ -134,7 +134,7 @@ def test_a_manager_sees_no_working_survey_link_or_reply_address(
         with pytest.raises(SurveyNotFound):
             survey_by_token(token=candidate)
 
-    from helpdesk.mail.outbox import outbox_deliver
+    from helpdesk.mail.delivery import outbox_deliver
 
     for pk in OutboundEmail.objects.values_list("pk", flat=True):
         assert outbox_deliver(outbound_id=pk).outcome == "sent"
@@ -166,7 +166,8 @@ def test_a_tampered_sealed_part_is_refused_not_sent():
 
 
 def test_a_failed_row_whose_seal_cannot_be_read_fails_for_good(settings):
-    from helpdesk.mail.outbox import outbox_deliver, outbox_enqueue
+    from helpdesk.mail.delivery import outbox_deliver
+    from helpdesk.mail.outbox import outbox_enqueue
 
     settings.SITE_URL = "https://help.example.test"
     row = outbox_enqueue(kind=OutboundKind.NOTIFICATION, to=["guest@example.org"],

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from helpdesk.celery import app
 from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
-from helpdesk.mail.outbox import outbox_enqueue, outbox_sweep
+from helpdesk.mail.outbox import outbox_enqueue
+from helpdesk.mail.send_tasks import email_outbox_sweep
 from helpdesk.mail.tokens import reply_token_parse
 from helpdesk.models import Channel
 from helpdesk.services.conversations import chat_message_send, conversation_open
@@ -182,7 +183,7 @@ def test_a_flushed_broker_is_recovered_by_the_sweeper(broker, workers, smtp_serv
     time.sleep(1)
     assert row_status(row.pk) == OutboundStatus.PENDING and smtp_server.messages == []
     settings.EMAIL_SWEEP_GRACE_SECONDS = 0
-    assert outbox_sweep() == 1
+    assert email_outbox_sweep() == 1
     assert wait_until(lambda: row_status(row.pk) == OutboundStatus.SENT), worker.log()
     assert smtp_server.message_ids() == [row.message_id]
 
@@ -200,7 +201,7 @@ def test_a_worker_killed_mid_send_still_gets_the_email_delivered(workers, smtp_s
     settings.EMAIL_SEND_LEASE_SECONDS = 2
     assert wait_until(lambda: OutboundEmail.objects.get(pk=row.pk).claimed_at
                       < timezone.now() - timedelta(seconds=2.5), 10)
-    assert outbox_sweep() == 1
+    assert email_outbox_sweep() == 1
     assert wait_until(lambda: row_status(row.pk) == OutboundStatus.SENT), second.log()
     time.sleep(1)
     sent = OutboundEmail.objects.get(pk=row.pk)

@@ -32,6 +32,7 @@ from helpdesk.chat.services import conversation_read
 from helpdesk.models import Attachment, Conversation, Status
 from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to
 from helpdesk.services import conversations as conv_services
+from helpdesk.services import messages as msg_services
 from helpdesk.services.assignment import agent_seen
 from helpdesk.services.queue import queue_info
 
@@ -151,7 +152,7 @@ def _state(ident: Identity, conv: Conversation) -> dict:
 
 
 def _access(ident: Identity, reference) -> Conversation:
-    if not isinstance(reference, str) or not reference or not conv_services.text_storable(
+    if not isinstance(reference, str) or not reference or not msg_services.text_storable(
             reference):
         raise FrameError("invalid_field", field="conversation")
     try:
@@ -174,7 +175,7 @@ def _deliver(ident: Identity, conv: Conversation, cursor: int) -> tuple[list[dic
     if upto <= cursor:
         return [], cursor
     frames = [
-        {"type": "message", **conv_services.message_payload(m, list(m.attachments.all()))}
+        {"type": "message", **msg_services.message_payload(m, list(m.attachments.all()))}
         for m in messages_visible_to(conversation=conv, as_agent=ident.as_agent,
                                      after_seq=cursor, upto_seq=upto)
     ]
@@ -216,7 +217,7 @@ def _row_frames(rows: list[tuple], upto: int) -> list[dict]:
         for a in Attachment.objects.filter(message_id__in=with_files).order_by("pk"):
             files.setdefault(a.message_id, []).append(a)
     return [
-        {"type": "message", **conv_services.message_frame(
+        {"type": "message", **msg_services.message_frame(
             id=pk, seq=seq, reference=reference, author_role=role,
             # the User's own rule, applied to the columns it reads
             author_name=short_name(SimpleNamespace(full_name=full_name, email=email,
@@ -373,7 +374,7 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
     message so the sender sees the conversation in order.
     """
     if (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64
-            or not conv_services.text_storable(client_id)):
+            or not msg_services.text_storable(client_id)):
         raise FrameError("invalid_field", field="client_id")
     if not isinstance(body, str):
         raise FrameError("invalid_field", field="body", client_id=client_id)
@@ -401,12 +402,12 @@ def send(*, ident: Identity, reference, body, client_id, internal: bool,
         frames: list[dict] = []
         if cursor is not None and posted.created and message.seq == cursor + 1:
             # Nothing in between: the frame is the message just written (no attachments yet).
-            frames = [{"type": "message", **conv_services.message_payload(message, [])}]
+            frames = [{"type": "message", **msg_services.message_payload(message, [])}]
             cursor = message.seq
         elif cursor is not None and message.seq > cursor:
             upto = message.seq
             frames = [
-                {"type": "message", **conv_services.message_payload(m, list(m.attachments.all()))}
+                {"type": "message", **msg_services.message_payload(m, list(m.attachments.all()))}
                 for m in messages_visible_to(conversation=conv, as_agent=ident.as_agent,
                                              after_seq=cursor, upto_seq=upto)
             ]

@@ -39,13 +39,8 @@ from django.utils import timezone
 from helpdesk.access import visible_conversations
 from helpdesk.chat.consumers.chat_db import Identity, compile_marked, shape_key
 from helpdesk.chat.consumers.loops import per_loop
-from helpdesk.models import AuthorRole, Channel, MessageKind
-from helpdesk.services.conversations import (
-    CLOSED_STATUSES,
-    MAX_BODY_LENGTH,
-    message_frame,
-    text_storable,
-)
+from helpdesk.models import CLOSED_STATUSES, AuthorRole, Channel, MessageKind
+from helpdesk.services.messages import MAX_BODY_LENGTH, message_frame, text_storable
 
 logger = logging.getLogger(__name__)
 
