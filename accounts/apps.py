@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        # Imported here, not at the top: it imports models, which exist once apps are loaded.
         from accounts.two_factor import unregister_device_admins
 
         # The admin registered every app's admin before this runs (it is listed first).

@@ -8,7 +8,12 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
-from accounts.services import ADDRESS_FIELDS, NOTIFY_FIELDS
+from accounts.services import (
+    ADDRESS_FIELDS,
+    NOTIFY_FIELDS,
+    password_reset_complete,
+    user_password_set,
+)
 
 
 def normalize_email(value: str) -> str:
@@ -74,8 +79,6 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Django's validation; the write goes through ``user_password_set``."""
 
     def save(self, commit=True):
-        from accounts.services import user_password_set
-
         user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 
@@ -85,8 +88,6 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     (which also confirms the address the link was sent to)."""
 
     def save(self, commit=True):
-        from accounts.services import password_reset_complete
-
         password_reset_complete(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 

@@ -58,3 +58,17 @@ def user_by_uidb64(uidb64: str) -> User | None:
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def password_reset_allowed(user: User) -> bool:
+    """Whether ``user`` may receive a reset link: active, and either with a password or a
+    customer without one (an account created from an inbound email: the link is how its
+    owner claims it). Staff without a usable password stay locked out of resets.
+
+    Whether the address is trusted (``email_trusted``) does not matter: the link is itself
+    the proof. It goes only to the address, and completing it confirms the address
+    (``password_reset_complete``), which is how a customer takes back an address that
+    someone else signed up with. The accounts without a password it admits are exactly the
+    ones ``email_trusted`` trusts without a confirmation.
+    """
+    return user.is_active and (user.has_usable_password() or not user.is_staff)

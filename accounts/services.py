@@ -5,20 +5,14 @@ import logging
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Address, CustomerProfile, User
-from accounts.selectors import email_trusted
+from accounts.selectors import email_trusted, password_reset_allowed
 from accounts.signals import email_verified
-from accounts.tokens import email_verification_token
+from accounts.tasks import send_password_reset_email, send_sign_up_notice, send_verification_email
 
 logger = logging.getLogger(__name__)
 
@@ -88,20 +82,10 @@ def sign_up_notice_request(*, user: User) -> bool:
     """Tell the owner of ``user.email`` that someone tried to sign up with it, with a
     password-reset link (a proof link, so it may go to an address not yet trusted). Nothing
     for an account that may not reset its password (``password_reset_allowed``)."""
-    from accounts.tasks import send_sign_up_notice
-
     if not password_reset_allowed(user):
         return False
     send_sign_up_notice.delay_on_commit(user.pk)
     return True
-
-
-def sign_up_notice_send(*, user: User) -> None:
-    """Build and send the "your address was used to sign up" notice in the user's language."""
-    _account_email_send(user=user, template="accounts/email/signup_notice", kind="password",
-                        context={"reset_url": password_reset_link(user=user),
-                                 "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}"})
-    logger.info("sign-up notice sent to user %s", user.pk)
 
 
 # --- Confirming the email address -------------------------------------------------------------
@@ -109,24 +93,10 @@ def sign_up_notice_send(*, user: User) -> None:
 def email_verification_request(*, user: User) -> bool:
     """Send ``user`` a link to confirm their address, after commit; False (nothing sent) when
     the address is already trusted (``email_trusted``)."""
-    from accounts.tasks import send_verification_email
-
     if email_trusted(user) or not user.is_active:
         return False
     send_verification_email.delay_on_commit(user.pk)
     return True
-
-
-def email_verification_link(*, user: User) -> str:
-    """The absolute confirmation link for ``user``, built on ``SITE_URL``."""
-    return _token_link("accounts:email_verify", email_verification_token, user)
-
-
-def email_verification_send(*, user: User) -> None:
-    """Build and send the confirmation email in the user's preferred language."""
-    _account_email_send(user=user, template="accounts/email/verify", kind="verify",
-                        context={"verify_url": email_verification_link(user=user)})
-    logger.info("address confirmation email sent to user %s", user.pk)
 
 
 def email_verify(*, user: User) -> bool:
@@ -208,20 +178,6 @@ def password_reset_complete(*, user: User, password: str) -> None:
 
 # --- Password reset ---------------------------------------------------------------------------
 
-def password_reset_allowed(user: User) -> bool:
-    """Whether ``user`` may receive a reset link: active, and either with a password or a
-    customer without one (an account created from an inbound email: the link is how its
-    owner claims it). Staff without a usable password stay locked out of resets.
-
-    Whether the address is trusted (``email_trusted``) does not matter: the link is itself
-    the proof. It goes only to the address, and completing it confirms the address
-    (``password_reset_complete``), which is how a customer takes back an address that
-    someone else signed up with. The accounts without a password it admits are exactly the
-    ones ``email_trusted`` trusts without a confirmation.
-    """
-    return user.is_active and (user.has_usable_password() or not user.is_staff)
-
-
 def password_reset_request(*, email: str) -> int:
     """Send a reset link to the active account with ``email``, if there is one
     (``password_reset_allowed``).
@@ -229,8 +185,6 @@ def password_reset_request(*, email: str) -> int:
     The answer to the person asking never depends on the result (no account enumeration);
     the count returned is for logging and tests. The email leaves after commit.
     """
-    from accounts.tasks import send_password_reset_email
-
     users = [
         user for user in User.objects.filter(email__iexact=(email or "").strip(), is_active=True)
         if password_reset_allowed(user)
@@ -238,52 +192,6 @@ def password_reset_request(*, email: str) -> int:
     for user in users:
         send_password_reset_email.delay_on_commit(user.pk)
     return len(users)
-
-
-def _token_link(view_name: str, generator, user: User) -> str:
-    """An absolute link to ``view_name`` carrying ``user``'s id and a token of ``generator``,
-    built on ``SITE_URL`` (never the Host header)."""
-    path = reverse(view_name, kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": generator.make_token(user),
-    })
-    return f"{settings.SITE_URL}{path}"
-
-
-def password_reset_link(*, user: User) -> str:
-    """The absolute one-time reset link for ``user``."""
-    return _token_link("accounts:password_reset_confirm", default_token_generator, user)
-
-
-def password_reset_email_send(*, user: User) -> None:
-    """Build and send the reset email in the user's preferred language."""
-    _account_email_send(user=user, template="accounts/email/password_reset", kind="password",
-                        context={"reset_url": password_reset_link(user=user)})
-    logger.info("password reset email sent to user %s", user.pk)
-
-
-def link_valid_hours() -> int:
-    """How long the emailed reset and confirmation links work, in whole hours (at least 1)."""
-    return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
-
-
-def _account_email_send(*, user: User, template: str, kind: str, context: dict) -> None:
-    """Render ``<template>_subject.txt`` and ``_body.txt`` in the user's language and send it
-    to ``user.email`` through the normal email path (the outbox)."""
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {"user": user, "site_url": settings.SITE_URL,
-                   "valid_hours": link_valid_hours(), **context}
-        subject = "".join(
-            render_to_string(f"{template}_subject.txt", context).splitlines()).strip()
-        body = render_to_string(f"{template}_body.txt", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[user.email],
-        # X-Helpdesk-Kind: the outbox's label for it (the outbox backend removes the header);
-        # "verify" and "password" mark the proof links, the only mail an untrusted address gets.
-        headers={"Content-Language": language, "X-Helpdesk-Kind": kind},
-    )
-    message.send()
 
 
 # --- Addresses --------------------------------------------------------------------------------

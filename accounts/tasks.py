@@ -7,6 +7,10 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
+from accounts.mails import email_verification_send, password_reset_email_send, sign_up_notice_send
+from accounts.models import User
+from accounts.selectors import email_trusted, password_reset_allowed
+
 logger = logging.getLogger(__name__)
 
 # Account mail: retried on the delivery errors a task can still meet (the outbox retries the
@@ -18,16 +22,12 @@ _MAIL_RETRY = {
 
 
 def _active_user(user_id: int):
-    from accounts.models import User
-
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 @shared_task(**_MAIL_RETRY)
 def send_password_reset_email(user_id: int) -> bool:
     """Email a password-reset link to the user ``user_id`` if they are still active."""
-    from accounts.services import password_reset_allowed, password_reset_email_send
-
     user = _active_user(user_id)
     if user is None or not password_reset_allowed(user):
         logger.info("password reset for user %s skipped: inactive or gone", user_id)
@@ -39,9 +39,6 @@ def send_password_reset_email(user_id: int) -> bool:
 @shared_task(**_MAIL_RETRY)
 def send_verification_email(user_id: int) -> bool:
     """Email the user ``user_id`` a link to confirm their address, unless it is trusted by now."""
-    from accounts.selectors import email_trusted
-    from accounts.services import email_verification_send
-
     user = _active_user(user_id)
     if user is None or email_trusted(user):
         logger.info("address confirmation for user %s skipped: confirmed, inactive or gone",
@@ -54,8 +51,6 @@ def send_verification_email(user_id: int) -> bool:
 @shared_task(**_MAIL_RETRY)
 def send_sign_up_notice(user_id: int) -> bool:
     """Tell the user ``user_id`` that someone tried to sign up with their address."""
-    from accounts.services import password_reset_allowed, sign_up_notice_send
-
     user = _active_user(user_id)
     if user is None or not password_reset_allowed(user):
         logger.info("sign-up notice for user %s skipped: inactive or gone", user_id)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import limits, selectors, services
+from accounts import limits, mails, selectors, services
 from accounts.forms import (
     AddressForm,
     LoginForm,
@@ -91,7 +91,7 @@ def sign_up_done(request):
     return render(request, "accounts/signup_done.html", {
         "email": request.session.get(_SIGNUP_EMAIL, ""),
         "next": safe_next(request, ""),
-        "valid_hours": services.link_valid_hours(),
+        "valid_hours": mails.link_valid_hours(),
     })
 
 
@@ -108,7 +108,7 @@ def email_verify(request, uidb64, token):
         messages.info(request, _("Your email address is already confirmed."))
         return redirect("accounts:account")
     context = {"uidb64": uidb64, "token": token, "is_owner": is_owner,
-               "valid_hours": services.link_valid_hours()}
+               "valid_hours": mails.link_valid_hours()}
     if user is None or not email_verification_token.check_token(user, token):
         return render(request, "accounts/verify.html", {**context, "state": "invalid"})
     if is_owner:
@@ -181,7 +181,7 @@ def password_reset(request):
 
 def password_reset_done(request):
     return render(request, "accounts/password_reset_done.html",
-                  {"valid_hours": services.link_valid_hours()})
+                  {"valid_hours": mails.link_valid_hours()})
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -18,13 +18,13 @@ import logging
 
 from django.conf import settings
 
+# What the chat sockets use is imported before the freeze, so it is frozen too.
+import helpdesk.chat.consumers.chat  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
 
 def apply() -> None:
-    # Import what the chat sockets use before freezing, so it is frozen too.
-    import helpdesk.chat.consumers.chat  # noqa: F401
-
     thresholds = tuple(settings.GC_THRESHOLDS)
     gc.collect()
     gc.freeze()

@@ -21,6 +21,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from helpdesk.celery import app
+
 logger = logging.getLogger(__name__)
 TIMEOUT = 2.0
 
@@ -99,8 +101,6 @@ def _channel_layer():
 def _broker():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"backend": "eager", "note": "tasks run in process"}
-    from helpdesk.celery import app
-
     # One attempt, no back-off sleep, a bounded connect: kombu's defaults retry with growing
     # sleeps, which would hang the health check for as long as the broker is down.
     options = {"socket_timeout": TIMEOUT, "socket_connect_timeout": TIMEOUT}

@@ -10,8 +10,15 @@ import logging
 import threading
 from datetime import UTC, datetime
 
+from celery import current_app
+from celery.schedules import schedule as interval
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils.module_loading import autodiscover_modules
+
+from helpdesk import gc_tuning
+from helpdesk.chat.consumers import chat_fast
+from helpdesk.checks import startup_refusals
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +28,6 @@ _thread: threading.Thread | None = None
 
 def run_due(last_run: dict[str, datetime], now: datetime) -> list[str]:
     """Run every schedule entry that is due at ``now``; return the names that ran."""
-    from celery import current_app
-
     # A web process never imports the apps' tasks modules on its own (a worker does at start):
     # import them so every scheduled task is registered. Not through Celery's
     # loader.import_default_modules(): its Django fix-up calls django.setup() (re-configuring
@@ -32,8 +37,6 @@ def run_due(last_run: dict[str, datetime], now: datetime) -> list[str]:
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]
         if not hasattr(schedule, "is_due"):
-            from celery.schedules import schedule as interval
-
             schedule = interval(schedule)
         previous = last_run.setdefault(name, now)
         if not schedule.is_due(previous).is_due:
@@ -50,8 +53,6 @@ def run_due(last_run: dict[str, datetime], now: datetime) -> list[str]:
 
 
 def _loop(interval: float) -> None:
-    from django.db import close_old_connections
-
     last_run: dict[str, datetime] = {}
     while not _stop.wait(interval):
         run_due(last_run, datetime.now(tz=UTC))
@@ -81,8 +82,6 @@ async def lifespan(scope, receive, send):
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            from helpdesk.checks import startup_refusals
-
             refusals = startup_refusals()
             if refusals:
                 # With DEBUG off an unsafe configuration never serves a request.
@@ -90,9 +89,6 @@ async def lifespan(scope, receive, send):
                     logger.error("refusing to start: %s", refusal)
                 await send({"type": "lifespan.startup.failed", "message": " ".join(refusals)})
                 return
-            from helpdesk import gc_tuning
-            from helpdesk.chat.consumers import chat_fast
-
             gc_tuning.apply()
             chat_fast.warm()
             await asyncio.to_thread(start)

@@ -457,7 +457,7 @@ CHAT_FAST_POOL_SIZE = env.int("CHAT_FAST_POOL_SIZE", default=8)
 # The garbage collector's thresholds in server processes, set at start-up after freezing what
 # start-up created (helpdesk.gc_tuning); empty: Python's defaults (700, 10, 10).
 GC_THRESHOLDS = [int(n) for n in env.list("GC_THRESHOLDS", default=["50000", "20", "100"]) if n]
-CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.tasks.chat_assign", "schedule": 15.0}
+CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.services.tasks.chat_assign", "schedule": 15.0}
 # Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
 CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {
     "task": "helpdesk.reports.tasks.reports_timings_refresh", "schedule": 60.0}

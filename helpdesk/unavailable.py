@@ -20,6 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.views.defaults import server_error as django_server_error
 
+from helpdesk.healthz import healthz
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait. Long enough for a restarted PostgreSQL to accept again or a
@@ -80,8 +82,6 @@ def server_error(request, *args, **kwargs):
         return django_server_error(request, *args, **kwargs)
     if request.path == _healthz_path():
         # Failed in middleware before the view ran: run the checks here, without a session.
-        from helpdesk.healthz import healthz
-
         response = healthz(request)
     else:
         language = translation.get_language_from_request(request)

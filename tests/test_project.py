@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -45,6 +46,20 @@ def test_the_import_contracts_hold():
     result = run([str(BIN / "lint-imports"), "--no-cache"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_no_module_imports_itself_through_others():
+    """No import cycle between modules, imports inside functions included (grimp counts them).
+    The contract "No import cycles" (acyclic_siblings) covers siblings at every depth; this
+    also catches a package's ``__init__`` and one of its own modules importing each other."""
+    graph = grimp.build_graph(*APP_PACKAGES, cache_dir=None)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported > module and graph.chain_exists(importer=imported, imported=module):
+                back = graph.find_shortest_chain(importer=imported, imported=module)
+                cycles.append(" -> ".join([module, *back]))
+    assert cycles == []
 
 
 def html_lang(content: bytes) -> str:

@@ -5,6 +5,7 @@ typo correction."""
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
+from faq.models import SearchDocument
 from faq.search.text import CYRILLIC, ParsedQuery, bigrams, is_cjk, word_pairs
 
 CONFIGS = {"en": "english", "ru": "russian", "zh-hans": "simple"}
@@ -140,8 +141,6 @@ def similar_terms(words: list[str]) -> dict[str, list[str]]:
 
 def index_documents(documents) -> None:
     """Fill the tsvector of freshly saved documents, each with its language's configuration."""
-    from faq.models import SearchDocument
-
     by_language: dict[str, list[int]] = {}
     for doc in documents:
         by_language.setdefault(doc.language, []).append(doc.pk)
@@ -162,8 +161,6 @@ def _title_vector(language: str):
 
 
 def rebuild() -> None:
-    from faq.models import SearchDocument
-
     for language in CONFIGS:
         SearchDocument.objects.filter(language=language).update(
             vector=_vector(language), title_vector=_title_vector(language)

@@ -4,6 +4,7 @@ bm25 ranking, and a LIKE fallback for what the tokens cannot match."""
 from django.db import connection
 from django.db.models.functions import Length
 
+from faq.models import SearchDocument, SearchTerm
 from faq.search.text import ParsedQuery, bigrams, is_cjk, stem, stemmed_text, word_pairs
 
 TITLE_WEIGHT = 5.0
@@ -61,8 +62,6 @@ def find_like(text: str, *, language: str, limit: int):
 
 def similar_terms(words: list[str]) -> dict[str, list[str]]:
     """Dictionary words of about the same length (the caller measures the real distance)."""
-    from faq.models import SearchTerm
-
     found: dict[str, list[str]] = {}
     for word in words:
         found[word] = list(
@@ -96,8 +95,6 @@ def index_documents(documents) -> None:
 
 
 def rebuild() -> None:
-    from faq.models import SearchDocument
-
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM faq_search_fts")
     index_documents(SearchDocument.objects.all().iterator(chunk_size=2000))

@@ -10,6 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        # Imported here, not at the top: they import models, which exist once apps are loaded.
         from helpdesk.audit import registry
         from helpdesk.audit.admin import audit_admin_actions
 

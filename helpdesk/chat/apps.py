@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import signals
+
 
 class ChatConfig(AppConfig):
     name = "helpdesk.chat"
@@ -10,7 +12,6 @@ class ChatConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: it imports models, which exist once apps are loaded.
-        from helpdesk import signals
         from helpdesk.chat import receivers
 
         signals.conversation_resolved.connect(receivers.on_conversation_resolved,

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signals import customer_erasing, email_verified
+from helpdesk import signals
+
 
 class MailConfig(AppConfig):
     name = "helpdesk.mail"
@@ -10,8 +13,6 @@ class MailConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: they import models, which exist once apps are loaded.
-        from accounts.signals import customer_erasing, email_verified
-        from helpdesk import signals
         from helpdesk.mail import erasure, receivers
         from helpdesk.models import Message
 

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from helpdesk.models import BusinessHours, Holiday
+
 DEFAULT_HOURS: dict[int, tuple[time, time]] = {
     weekday: (time(9, 0), time(18, 0)) for weekday in range(5)
 }
@@ -45,8 +47,6 @@ class Schedule:
     @classmethod
     def load(cls) -> Schedule:
         """The configured schedule (one query each for hours and holidays)."""
-        from helpdesk.models import BusinessHours, Holiday
-
         tz = ZoneInfo(settings.SUPPORT_TIME_ZONE)
         rows = list(BusinessHours.objects.values_list("weekday", "opens_at", "closes_at"))
         hours = {weekday: (opens, closes) for weekday, opens, closes in rows} if rows \

@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from helpdesk.reports.timings import conversation_timings_refresh
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,8 +15,6 @@ def reports_timings_refresh() -> int:
 
     Reports refresh the stale rows of their own scope anyway; this keeps that work near zero.
     """
-    from helpdesk.reports.timings import conversation_timings_refresh
-
     written = conversation_timings_refresh()
     if written:
         logger.info("refreshed %d conversation timings", written)

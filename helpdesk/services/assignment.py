@@ -1,7 +1,7 @@
 """Who answers which chat: automatic assignment, claiming, requeueing, agents' presence.
 
 Transfers are ``conversations.conversation_transfer``; an agent's status is
-``staff.agent_set_status``. Nothing here schedules the assignment task (``helpdesk.tasks``
+``staff.agent_set_status``. Nothing here schedules the assignment task (``services.tasks``
 runs these): the services that change who may take a chat do.
 
 Automatic assignment gives a waiting chat only to a present agent (status online and a console

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role, Topic
 from faq.models import Article, ArticleStatus
-from helpdesk import realtime, signals, tasks
+from helpdesk import realtime, signals
 from helpdesk.models import (
     CLOSED_STATUSES,
     AuthorRole,
@@ -22,6 +22,7 @@ from helpdesk.models import (
     Status,
     Team,
 )
+from helpdesk.services import tasks
 from helpdesk.services.assignment import conversation_assign
 from helpdesk.services.messages import (
     MAX_BODY_LENGTH,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import AgentProfile, AgentStatus, MembershipTier
 from helpdesk.models import Channel, Conversation, Status
+from helpdesk.services.availability import support_availability
 
 ACTIVE_STATUSES = (Status.OPEN, Status.PENDING)
 
@@ -60,8 +61,6 @@ def chat_open_now(*, availability=None) -> bool:
     (around the clock); a chat also needs that agent's console to be connected, or it would
     wait for nobody.
     """
-    from helpdesk.services.availability import support_availability
-
     availability = availability or support_availability()
     return availability.preferred_channel == Channel.CHAT and present_agents().exists()
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Language, Role, Topic
 from accounts.models import AgentProfile, AgentStatus
-from helpdesk import realtime, tasks
+from helpdesk import realtime
 from helpdesk.models import Channel, Conversation, Team
-from helpdesk.services import queue
+from helpdesk.services import queue, tasks
 from helpdesk.services.assignment import agent_seen, conversation_requeue
 
 MAX_CONCURRENT_CHATS = 20

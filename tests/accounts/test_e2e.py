@@ -5,8 +5,8 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 
+from accounts.mails import email_verification_link
 from accounts.models import User
-from accounts.services import email_verification_link
 from tests.factories import PASSWORD
 from tests.services import CHROMIUM, chromium_available, require
 

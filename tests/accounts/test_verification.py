@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts import services
+from accounts import mails
 from accounts.models import User
-from accounts.selectors import email_trusted
+from accounts.selectors import email_trusted, password_reset_allowed
 from accounts.signals import email_verified
 from accounts.tokens import email_verification_token
 from tests.accounts.conftest import MODEL_BACKEND
@@ -59,7 +59,7 @@ def unconfirmed(db):
 
 
 def verify_path(user) -> str:
-    return path_of(services.email_verification_link(user=user))
+    return path_of(mails.email_verification_link(user=user))
 
 
 # --- Sign-up ----------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_a_confirmation_link_is_void_for_a_changed_address_and_as_a_reset_token(
 def test_a_tampered_or_unknown_link_confirms_nothing(unconfirmed):
     client = Client()
     client.force_login(unconfirmed, backend=MODEL_BACKEND)
-    good = services.email_verification_link(user=unconfirmed)
+    good = mails.email_verification_link(user=unconfirmed)
     uid, token = path_of(good).strip("/").split("/")[-2:]
     for path in (f"/accounts/verify/{uid}/{token[:-1]}x/", f"/accounts/verify/!!/{token}/",
                  f"/accounts/verify/OTk5OTk/{token}/"):
@@ -388,11 +388,11 @@ def test_email_trusted_for_each_kind_of_account(make, trusted):
 @pytest.mark.django_db
 def test_password_reset_is_allowed_exactly_where_a_passwordless_account_is_trusted():
     inbound, staff = _inbound_customer(), _passwordless_staff()
-    assert services.password_reset_allowed(inbound) and email_trusted(inbound)
-    assert not services.password_reset_allowed(staff) and not email_trusted(staff)
+    assert password_reset_allowed(inbound) and email_trusted(inbound)
+    assert not password_reset_allowed(staff) and not email_trusted(staff)
     # An unconfirmed account with a password may reset: the link is itself the proof.
     unconfirmed = CustomerFactory()
-    assert services.password_reset_allowed(unconfirmed) and not email_trusted(unconfirmed)
+    assert password_reset_allowed(unconfirmed) and not email_trusted(unconfirmed)
 
 
 @pytest.mark.django_db

@@ -78,7 +78,7 @@ def test_honcho_runs_web_worker_and_beat_on_postgres_and_redis(private_redis, tm
         text = ""
         while time.monotonic() < deadline:
             text = log_path.read_text(errors="replace")
-            if re.search(r"worker\.1 .*helpdesk\.tasks\.chat_assign\[[^\]]+\] succeeded", text):
+            if re.search(r"worker\.1 .*helpdesk\.services\.tasks\.chat_assign\[[^\]]+\] succeeded", text):
                 break
             time.sleep(1)
         assert re.search(r"beat\.1 .*Sending due task chat-assign", text), text[-3000:]

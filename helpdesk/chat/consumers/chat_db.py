@@ -17,19 +17,29 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.sessions.models import Session
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 
 from accounts.audit import acting
 from accounts.two_factor import session_satisfies
-from helpdesk.access import NotFound, access_conversation, visible_conversations
+from helpdesk.access import NotFound, access_conversation, visible_conversations, visible_in_memory
 from helpdesk.chat.consumers import caps
 from helpdesk.chat.selectors import read_marks
 from helpdesk.chat.services import conversation_read
-from helpdesk.models import Attachment, Conversation, Status
+from helpdesk.models import (
+    AgentPresence,
+    Attachment,
+    Conversation,
+    Message,
+    MessageKind,
+    Status,
+    Team,
+)
 from helpdesk.selectors import inbox_counts, latest_visible_seq, messages_visible_to
 from helpdesk.services import conversations as conv_services
 from helpdesk.services import messages as msg_services
@@ -351,10 +361,6 @@ def rate_limited(user_id: int) -> bool:
     ``CHAT_RATE_WINDOW_SECONDS``, from any socket or process: counted from the stored messages
     (an index on author and time), the same rule ``chat_fast`` checks inside its statement. Two
     sends racing at the limit may both pass; the per-socket frame budget bounds the rest."""
-    from django.utils import timezone
-
-    from helpdesk.models import Message
-
     since = timezone.now() - timedelta(seconds=settings.CHAT_RATE_WINDOW_SECONDS)
     limit = settings.CHAT_RATE_LIMIT
     recent = Message.objects.filter(author_id=user_id, created_at__gte=since).values("pk")
@@ -556,14 +562,6 @@ def tick_many(*, items: list[tuple[Identity, dict[int, int]]]) -> list[Quiet | N
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.models import Session
-    from django.db.models import Subquery
-    from django.utils import timezone
-    from django.utils.crypto import constant_time_compare
-
-    from helpdesk.access import visible_in_memory
-    from helpdesk.models import AgentPresence, Message, MessageKind, Team
-
     results: list[Quiet | None] = [None] * len(items)
     if not _database_sessions(settings.SESSION_ENGINE):
         return results
