@@ -1,3 +1,4 @@
-"""The email channel: the outbox (outbox.py), replies out (outbound.py), mail in (inbound.py),
-signed reply addresses (tokens.py), the IMAP poller (imap.py) and the provider webhook
-(views.py). See docs/email.md."""
+"""The email channel: the outbox (outbox.py writes rows in the caller's transaction; delivery.py
+and send_tasks.py send them), replies and acknowledgements out (outbound.py), mail in
+(inbound.py, parsing.py, authresults.py), signed reply addresses (tokens.py), sealed links
+(secrets.py), the IMAP poller (imap.py) and the provider webhook (views.py). See docs/email.md."""
