@@ -1,4 +1,4 @@
-"""A change list paginator that never counts a large table in full (docs/performance.md).
+"""A change list paginator that never counts a large table in full (docs/decisions 0005).
 
 Django's admin asks its paginator for ``count`` on every page, and ``show_full_result_count =
 False`` only drops the *second* count. On PostgreSQL a ``COUNT(*)`` reads the whole table (or

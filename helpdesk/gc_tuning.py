@@ -1,6 +1,6 @@
 """Garbage-collector settings for a server process (applied at ASGI lifespan start-up).
 
-Measured on the chat benchmark (docs/performance.md, "Live chat", fifth pass): with Python's
+Measured on the chat benchmark (docs/decisions 0017): with Python's
 default thresholds a server holding 1,000 chat sockets ran a full collection every few seconds
 under load, each stopping the event loop for 140-210 ms while it walked ~300,000 live objects
 (Django, the app, the sockets) to find almost no garbage: the objects it was triggered by were

@@ -138,7 +138,7 @@ else:
     # a connection and returns it when it ends; at most DATABASE_POOL_MAX_SIZE are open, and a
     # request that finds them all busy waits up to DATABASE_POOL_TIMEOUT seconds, then gets a
     # 503 (helpdesk.unavailable). Chosen over a connection per request by measurement
-    # (docs/performance.md, "Database connections"). DATABASE_POOL_MAX_SIZE=0: no pool.
+    # (decisions 0027, 0028, 0029). DATABASE_POOL_MAX_SIZE=0: no pool.
     # Not in a Celery worker: it runs one task at a time per process, and Celery closes Django's
     # pools after every task (celery.fixups.django, prefork), so there a pool only added its own
     # start and stop to each task (+1.1 ms CPU, +4 ms); workers connect per task as before.
@@ -182,7 +182,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 
 def redis_channel_layer(url: str) -> dict:
-    """The channels-redis layer for ``url``, as measured in docs/performance.md ("Channel layer").
+    """The channels-redis layer for ``url``, as measured (docs/decisions 0001, 0002).
 
     The pub/sub layer: one PUBLISH per group_send, one subscriber connection per process. It
     kept every message at 200 sockets and 1000 messages/s where the core layer, with
@@ -431,7 +431,7 @@ ARTICLE_ATTRIBUTION_MINUTES = env.int("ARTICLE_ATTRIBUTION_MINUTES", default=30)
 # Sockets send a heartbeat with the latest sequence numbers, and re-check their session, the
 # user and the agent role, every CHAT_HEARTBEAT_SECONDS (so a logout, password change,
 # deactivation or lost role closes them within that time even if the broadcast is lost; keep it
-# under 60). 40 s: 25 s cost a third more idle CPU per 10,000 sockets (docs/performance.md).
+# under 60). 40 s: 25 s cost a third more idle CPU per 10,000 sockets (docs/decisions 0023).
 CHAT_HEARTBEAT_SECONDS = env.float("CHAT_HEARTBEAT_SECONDS", default=40.0)
 CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=16 * 1024)
 CHAT_MAX_CONNECTIONS_PER_USER = env.int("CHAT_MAX_CONNECTIONS_PER_USER", default=8)
@@ -445,14 +445,14 @@ CHAT_DISCONNECT_GRACE_SECONDS = env.int("CHAT_DISCONNECT_GRACE_SECONDS", default
 CHAT_DEFAULT_HANDLING_SECONDS = env.int("CHAT_DEFAULT_HANDLING_SECONDS", default=360)
 CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
 # Threads (each with its own database connection) that run the chat sockets' database work
-# in one server process (docs/performance.md, "Live chat").
+# in one server process (docs/decisions 0010).
 CHAT_DB_THREADS = env.int("CHAT_DB_THREADS", default=8)
 # On PostgreSQL a text message from a joined socket is posted by the event loop in one
 # statement (helpdesk.chat.consumers.chat_fast); off: every message takes the general path.
 CHAT_FAST_PATH = env.bool("CHAT_FAST_PATH", default=True)
 # Its connections per server process, at most. More is not faster: PostgreSQL spends more CPU
 # per commit with more of them busy (2 processes x 16 saturated this 2-core machine where
-# 2 x 8 did not; docs/performance.md, "Live chat").
+# 2 x 8 did not; docs/decisions 0024).
 CHAT_FAST_POOL_SIZE = env.int("CHAT_FAST_POOL_SIZE", default=8)
 # The garbage collector's thresholds in server processes, set at start-up after freezing what
 # start-up created (helpdesk.gc_tuning); empty: Python's defaults (700, 10, 10).

@@ -42,7 +42,7 @@ class OrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "customer", "status", "payment_status", "total", "currency",
                     "placed_at"]
     # A date filter, not date_hierarchy: that runs SELECT DISTINCT date_trunc(...) over every
-    # order on each page (docs/performance.md).
+    # order on each page (docs/decisions 0005).
     list_filter = ["status", "payment_status", "placed_at"]
     search_fields = ["number", "customer__email"]
     list_select_related = ["customer"]

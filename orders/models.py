@@ -61,7 +61,7 @@ class Order(models.Model):
         verbose_name_plural = _("orders")
         ordering = ["-placed_at"]
         indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_idx"),
-                   # The admin's change list pages newest first (docs/performance.md).
+                   # The admin's change list pages newest first (docs/decisions 0005).
                    models.Index(fields=["-placed_at"], name="order_placed_idx")]
 
     def __str__(self):

@@ -5,7 +5,7 @@ The schedule is ``helpdesk.models.BusinessHours`` (one opening interval per week
 exists at all (a fresh install), Monday to Friday 09:00-18:00 is assumed, so speed figures mean
 something before anyone opens that admin page.
 
-Durations are computed in Python, not SQL (documented in docs/performance.md): each local day
+Durations are computed in Python, not SQL (docs/decisions 0003): each local day
 becomes one interval in UTC epoch seconds, with the business seconds of all earlier days summed
 up, so ``seconds(a, b) = F(b) - F(a)`` where ``F`` is the business time elapsed since the start
 of the calendar. A lookup is a bisection, and time zones with daylight saving come out right

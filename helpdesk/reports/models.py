@@ -1,4 +1,4 @@
-"""What the reports store so that a report is a handful of SQL aggregates (docs/performance.md).
+"""What the reports store so that a report is a handful of SQL aggregates (docs/decisions 0003, 0004).
 
 Business-hours durations depend on the weekly hours and holidays, which SQL does not know, so
 they are computed in Python once per conversation (``helpdesk.reports.timings``) and kept here

@@ -1,6 +1,6 @@
 """The Redis channel layer exactly as ``helpdesk.settings`` configures it, against a real Redis.
 
-These pin what docs/performance.md ("Channel layer") measured: redis-py 8 lowered the async
+These pin what docs/decisions 0001 and 0002 measured: redis-py 8 lowered the async
 pool to 100 connections (``MaxConnectionsError`` when 200 sockets join their groups at once)
 and set a 5 s socket timeout (an idle core-layer receive died with ``TimeoutError``). Each
 test uses a key/channel prefix of its own, so runs beside other engineers' never meet.

@@ -136,7 +136,7 @@ def test_database_url_switches_to_postgresql(tmp_path):
 def test_redis_url_switches_layer_broker_and_cache_to_redis(tmp_path):
     url = "redis://127.0.0.1:6379/4"
     s = settings_with({"REDIS_URL": url}, tmp_path)
-    # The pub/sub layer: docs/performance.md ("Channel layer") says why.
+    # The pub/sub layer: docs/decisions 0001 says why.
     assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert s["layer_hosts"] == [{"address": url}]
     assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
