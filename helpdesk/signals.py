@@ -13,8 +13,9 @@ message_posted = Signal()
 """A message was written: ``services.messages.message_post`` (not for a resend of one).
 
 Sent within the block that wrote it, before its broadcast. Arguments: ``message`` (its
-``conversation`` and ``author`` attached) and ``may_email``: True for an agent's answer in an
-email or written-request conversation; such a message is always posted in a transaction (the
+``conversation`` and ``author`` attached) and ``may_email``: what
+``services.messages.message_emails`` says of it (an agent's answer in an email or
+written-request conversation); such a message is always posted in a transaction (the
 caller's, or message_post's own), so the receivers' rows commit or roll back with it (the mail
 app writes the reply's outbox row here). Any other message may be a single autocommitted
 statement on PostgreSQL: its receivers then run after it committed. The chat's fast path

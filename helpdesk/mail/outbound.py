@@ -20,11 +20,11 @@ from helpdesk.mail.addresses import address_format, header_clean
 from helpdesk.mail.models import InboundEmail, OutboundEmail, OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue
 from helpdesk.mail.tokens import reply_address
-from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind
+from helpdesk.models import Channel, Conversation, Message
+from helpdesk.services.messages import message_emails
 
 logger = logging.getLogger(__name__)
 
-EMAIL_CHANNELS = (Channel.EMAIL, Channel.WEB)
 MAX_REFERENCES = 10
 
 
@@ -76,13 +76,12 @@ def _wants_replies(customer, channel: str) -> bool:
 def email_reply_enqueue(*, message: Message) -> OutboundEmail | None:
     """Queue the email of an agent's reply; call inside the transaction that posted it.
 
-    Only agents' messages (not notes or events) in email and written-request conversations
-    leave as email; a customer who turned off reply emails for written requests gets none.
-    Idempotent per message.
+    Only messages that ``message_emails`` lets out leave as email; a customer who turned off
+    reply emails for written requests gets none. Idempotent per message.
     """
     conversation = message.conversation
-    if (message.author_role != AuthorRole.AGENT or message.kind != MessageKind.MESSAGE
-            or conversation.channel not in EMAIL_CHANNELS):
+    if not message_emails(channel=conversation.channel, author_role=message.author_role,
+                          kind=message.kind):
         return None
     customer = conversation.customer
     if not customer.is_active or not customer.email or not _wants_replies(

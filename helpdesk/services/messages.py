@@ -20,6 +20,29 @@ from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageK
 
 MAX_BODY_LENGTH = 5000
 
+# Which messages leave as an email to the customer: an agent's answer (not a note, not an event)
+# in a conversation the customer started by email or as a written request, since they read the
+# answer in their mailbox. The one definition of it: ``message_post`` asks ``message_emails``,
+# the mail app asks it again before it writes the outbox row, and the chat's fast path derives
+# its SQL condition from this set (``emailed_channels``). Whether a given customer receives it
+# (an active account, an address, their notification choice) is the mail app's part.
+EMAILED_MESSAGES: frozenset[tuple[str, str, str]] = frozenset(
+    (str(channel), str(AuthorRole.AGENT), str(MessageKind.MESSAGE))
+    for channel in (Channel.EMAIL, Channel.WEB)
+)
+
+
+def message_emails(*, channel: str, author_role: str, kind: str) -> bool:
+    """Whether a message of ``kind`` by ``author_role`` in a ``channel`` conversation leaves as
+    an email (``EMAILED_MESSAGES``)."""
+    return (str(channel), str(author_role), str(kind)) in EMAILED_MESSAGES
+
+
+def emailed_channels(*, author_role: str, kind: str) -> list[str]:
+    """The channels in which a message of ``kind`` by ``author_role`` leaves as an email, for a
+    SQL condition (``conversation.channel = ANY(...)``) equal to ``message_emails``."""
+    return sorted(c for c, r, k in EMAILED_MESSAGES if r == str(author_role) and k == str(kind))
+
 # What no message may hold: NUL, which PostgreSQL cannot store in text, and lone surrogates
 # (JSON's "\ud800" escapes produce them), which are not Unicode and cannot be encoded. A
 # client sending either gets its own error instead of a server error it would retry forever.
@@ -149,7 +172,7 @@ def message_post(
                               code="invalid_client_id")
     now = timezone.now()
     first_response = author_role == AuthorRole.AGENT and kind == MessageKind.MESSAGE
-    emails = first_response and conversation.channel in (Channel.EMAIL, Channel.WEB)
+    emails = message_emails(channel=conversation.channel, author_role=author_role, kind=kind)
     values = {"conv": conversation.pk, "author": getattr(author, "pk", None),
               "role": author_role, "kind": kind, "body": body, "client_id": client_id,
               "now": now, "event": event, "first": first_response}
