@@ -1,7 +1,7 @@
 """FAQ search latency on PostgreSQL with 10,000 and 100,000 generated articles.
 
     .venv/bin/python -m tests.benchmarks.faq_search [--sizes 10000,100000] [--samples 100]
-        [--runs 3] [--keep | --reuse]
+        [--runs N] [--keep | --reuse]
 
 Creates the database ``helpdesk_bench_faq`` (dropped at the end unless ``--keep``) on the
 server of ``BENCH_POSTGRES_URL`` (default postgres://postgres@127.0.0.1:5432/postgres), migrates
