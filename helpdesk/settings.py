@@ -7,13 +7,13 @@ broker and the cache; ``EMAIL_URL`` (or the ``EMAIL_HOST`` family) to real SMTP.
 variable is listed in ``.env.example`` and in the README.
 """
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from helpdesk import settings_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HELPDESK_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # Attributes audited changes to the signed-in staff member and REMOTE_ADDR (accounts.audit).
     "accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view's NotFound (missing or not yours) answers the 404 page (common.errors).
+    "helpdesk.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,112 +114,14 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -----------------------------------------------------------------------------
-# Embedded default: SQLite in var/. DATABASE_URL=postgres://... switches to PostgreSQL.
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # A file-backed test database, so a real ASGI server started by the tests in another
-    # process sees the same data; WAL and a busy timeout let the two processes share it.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
-        VAR_DIR / f"{env.str('HELPDESK_TEST_DB_NAME', default='test_helpdesk')}.sqlite3"
-    )
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE",
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
-else:
-    # Under ASGI every request runs its synchronous code on a thread of its own, so a persistent
-    # connection (CONN_MAX_AGE > 0) is never reused: it stays open until the garbage collector
-    # frees that thread's objects, and 150-200 page loads used up max_connections (100)
-    # (issue 12). Instead each process keeps a pool: a request (or a chat database hop) borrows
-    # a connection and returns it when it ends; at most DATABASE_POOL_MAX_SIZE are open, and a
-    # request that finds them all busy waits up to DATABASE_POOL_TIMEOUT seconds, then gets a
-    # 503 (helpdesk.unavailable). Chosen over a connection per request by measurement
-    # (decisions 0027, 0028, 0029). DATABASE_POOL_MAX_SIZE=0: no pool.
-    # Not in a Celery worker: it runs one task at a time per process, and Celery closes Django's
-    # pools after every task (celery.fixups.django, prefork), so there a pool only added its own
-    # start and stop to each task (+1.1 ms CPU, +4 ms); workers connect per task as before.
-    _argv0 = Path(sys.argv[0])
-    _celery_worker = "celery" in (_argv0.name, _argv0.parent.name) and "worker" in sys.argv[1:]
-    _pool_max = env.int("DATABASE_POOL_MAX_SIZE", default=0 if _celery_worker else 12)
-    if _pool_max > 0:
-        _pool_timeout = env.float("DATABASE_POOL_TIMEOUT", default=5.0)
-        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": min(_pool_max, env.int("DATABASE_POOL_MIN_SIZE", default=2)),
-            "max_size": _pool_max,
-            "timeout": _pool_timeout,
-            # psycopg_pool retries a failed connect with growing pauses (up to minutes apart)
-            # and opens no other meanwhile: a database back after an outage stayed unused for
-            # 19 s. Giving up after the pool timeout lets the next request try at once.
-            "reconnect_timeout": _pool_timeout,
-        }
-    else:
-        # A connection per request or task; only a server that reuses its threads (WSGI) gains
-        # from keeping it. Under ASGI keep 0.
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-    # A server that does not answer is reported after this many seconds, not the minutes of
-    # TCP's own retries.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Server-side prepared statements for the cursors that ask for them (the FAQ search
-    # statement, planned once per connection); Django's own cursors bind on the client and
-    # never prepare. Switch off behind a transaction-pooling PgBouncer older than 1.21.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
-    # Concurrent test runs on one machine each set their own name.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
-        "HELPDESK_TEST_DB_NAME", default="test_helpdesk"
-    )
+# --- Database, Redis (channel layer, Celery broker, cache) ---------------------------------
+# Embedded default: SQLite in var/; DATABASE_URL=postgres://... switches to PostgreSQL with a
+# connection pool per process (helpdesk.settings_env.database; decisions 0027-0029).
+DATABASES = {"default": settings_env.database(env, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# --- Redis: channel layer, Celery broker, cache ---------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-
-
-def redis_channel_layer(url: str) -> dict:
-    """The channels-redis layer for ``url``, as measured (docs/decisions 0001, 0002).
-
-    The pub/sub layer: one PUBLISH per group_send, one subscriber connection per process. It
-    kept every message at 200 sockets and 1000 messages/s where the core layer, with
-    redis-py 8's pool of 100 connections and 5 s socket timeout, refused half the sockets,
-    closed idle ones and dropped most messages. Like every layer here it is a hint: clients
-    repair what they missed from the database (helpdesk.realtime).
-
-    Redis pub/sub ignores database numbers, so the prefix carries the URL's: two help desks
-    (or test runs) on databases 1 and 2 of one server never hear each other's events.
-    """
-    database = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    database = database if database.isdigit() else "0"
-    return {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [{"address": url}], "prefix": f"helpdesk.{database}."},
-    }
-
-
-if REDIS_URL:
-    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "helpdesk",
-            # A Redis that stops answering fails a request in seconds instead of hanging it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 3},
-        }
-    }
-else:
-    # One channel per process carries every chat event (helpdesk.chat.consumers.hub): room for
-    # bursts, and group memberships that last as long as the process.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
-                                  "CONFIG": {"capacity": 10_000, "group_expiry": 10 * 365 * 86400}}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHANNEL_LAYERS = settings_env.channel_layers(REDIS_URL)  # decisions 0001, 0002
+CACHES = settings_env.caches(REDIS_URL)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -232,38 +136,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# Beat keeps its last-run times here (the var/ folder exists in every mode, see above).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic jobs. With a broker, `celery -A helpdesk beat` runs them; on the embedded default
-# the ASGI server runs the same schedule in process (helpdesk.inprocess_beat).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": crontab(minute=17, hour=3),
-    },
-}
 HELPDESK_INPROCESS_BEAT = env.bool("HELPDESK_INPROCESS_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
-if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
-elif env.str("EMAIL_HOST", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env.str("EMAIL_HOST")
-    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
-    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-else:
-    # The developer's outbox: one .log file per sending, readable with any editor.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "outbox"))
-# Every email of every app (password resets, return status, transcripts, replies, surveys) is
-# first a row of the outbox (helpdesk.mail.backend): sent after commit by a Celery task, with
-# retries and a sweeper. The backend chosen above is the one the outbox delivers through.
-EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+_email = settings_env.email(env, VAR_DIR)
+vars().update(_email)
+# Every email of every app is first a row of the outbox (helpdesk.mail.backend), sent after
+# commit by a Celery task with retries and a sweeper, through the delivery backend above.
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Help Desk <support@example.com>")
@@ -302,11 +184,8 @@ OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Help Desk")
 # registered at all: accounts.apps; a superuser resets a device through the service).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Failed logins: after AXES_FAILURE_LIMIT failures for one email from one address, that pair
-# is locked out for AXES_COOLOFF_TIME. Rotating addresses does not help: after
-# LOGIN_ACCOUNT_FAILURE_LIMIT failures for one email from anywhere, or LOGIN_IP_FAILURE_LIMIT
-# from one address (an IPv6 /64) for any emails, within the cool-off, that email or that address
-# is locked out too (accounts.lockout). 0 turns either off.
+# Failed logins: a pause per (email, address) by django-axes, and per email or per address
+# alone by accounts.lockout (docs/configuration.md, docs/security.md).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
@@ -353,20 +232,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))},
-    },
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
-}
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+STORAGES = settings_env.storages(MEDIA_ROOT, DEBUG)
 # Uploads are never served from a public URL: attachments go through views that check owners.
 MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -457,24 +324,10 @@ CHAT_FAST_POOL_SIZE = env.int("CHAT_FAST_POOL_SIZE", default=8)
 # The garbage collector's thresholds in server processes, set at start-up after freezing what
 # start-up created (helpdesk.gc_tuning); empty: Python's defaults (700, 10, 10).
 GC_THRESHOLDS = [int(n) for n in env.list("GC_THRESHOLDS", default=["50000", "20", "100"]) if n]
-CELERY_BEAT_SCHEDULE["chat-assign"] = {"task": "helpdesk.services.tasks.chat_assign", "schedule": 15.0}
-# Reports: recompute stored business-hours timings that went stale (helpdesk.reports.timings).
-CELERY_BEAT_SCHEDULE["reports-timings-refresh"] = {
-    "task": "helpdesk.reports.tasks.reports_timings_refresh", "schedule": 60.0}
 # The audit log (helpdesk.audit): entries older than this many days are deleted every night;
 # 0 keeps them all.
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=365)
-CELERY_BEAT_SCHEDULE["audit-log-prune"] = {
-    "task": "helpdesk.audit.tasks.audit_log_prune", "schedule": crontab(minute=41, hour=3)}
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+LOGGING = settings_env.logging_config(env.str("LOG_LEVEL", default="INFO"))
 
 # --- Email channel and surveys (docs/email.md) ---------------------------------------------
 # Replies to help desk emails go to reply+<signed token>@HELPDESK_REPLY_DOMAIN; route that
@@ -527,9 +380,5 @@ SURVEY_COOLDOWN_DAYS = env.int("SURVEY_COOLDOWN_DAYS", default=7)
 SURVEY_MAX_AGE_DAYS = 30  # conversations resolved longer ago than this are never surveyed
 # Due surveys are stepped this many per transaction, one Celery task per batch.
 SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=200)
-CELERY_BEAT_SCHEDULE["email-outbox-sweep"] = {
-    "task": "helpdesk.mail.send_tasks.email_outbox_sweep", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["surveys-run"] = {"task": "helpdesk.surveys.tasks.surveys_run", "schedule": 300.0}
-if IMAP_URL:
-    CELERY_BEAT_SCHEDULE["email-imap-poll"] = {
-        "task": "helpdesk.mail.tasks.email_imap_poll", "schedule": float(IMAP_POLL_SECONDS)}
+# Periodic jobs: `celery -A helpdesk beat`, or in process on the embedded default.
+CELERY_BEAT_SCHEDULE = settings_env.beat_schedule(IMAP_URL, IMAP_POLL_SECONDS)

@@ -16,7 +16,7 @@ from channels.layers import channel_layers, get_channel_layer
 
 from helpdesk import realtime
 from helpdesk.chat.consumers.hub import hub
-from helpdesk.settings import redis_channel_layer
+from helpdesk.settings_env import redis_channel_layer
 from tests.services import redis_url, require
 
 pytestmark = [pytest.mark.services, pytest.mark.timeout(60)]
