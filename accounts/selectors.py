@@ -4,10 +4,7 @@ from django.db.models import QuerySet
 from django.utils.http import urlsafe_base64_decode
 
 from accounts.models import Address, CustomerProfile, User
-
-
-class NotFound(Exception):
-    """The object does not exist or the user may not see it (deliberately the same)."""
+from common.errors import NotFound
 
 
 def addresses_of(*, user: User) -> QuerySet[Address]:

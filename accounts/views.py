@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -36,11 +35,9 @@ def _throttled(request, exc: limits.Throttled):
 
 
 def _address_or_404(request, address_id, *, for_update: bool = False):
-    try:
-        return selectors.access_address(user=request.user, address_id=address_id,
-                                        for_update=for_update)
-    except selectors.NotFound:
-        raise Http404 from None
+    # NotFound answers 404 (helpdesk.middleware.NotFoundMiddleware).
+    return selectors.access_address(user=request.user, address_id=address_id,
+                                    for_update=for_update)
 
 
 # --- Logging in and out -----------------------------------------------------------------------

@@ -7,15 +7,12 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
 
+from common.errors import NotFound
 from faq import search
 from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, ArticleTranslation, Category, Vote
 from faq.search.text import highlight, snippet
 
 SNIPPET_WIDTH = 180
-
-
-class NotFound(Exception):
-    """The article or category does not exist or is not published (deliberately the same)."""
 
 
 def _pick(translations, language: str):

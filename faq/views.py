@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -40,10 +40,7 @@ def index(request):
 @require_GET
 def category(request, slug):
     language = _language(request)
-    try:
-        item = selectors.access_category(slug=slug)
-    except selectors.NotFound:
-        raise Http404 from None
+    item = selectors.access_category(slug=slug)
     name, description = selectors.category_name(category=item, language=language)
     return render(request, "faq/category.html", {
         "category": item, "name": name, "description": description,
@@ -78,11 +75,8 @@ def _article_context(request, item, *, vote_form=None):
 
 @require_GET
 def article(request, slug):
-    try:
-        item = selectors.access_article(slug=slug, user=request.user)
-        context = _article_context(request, item)
-    except selectors.NotFound:
-        raise Http404 from None
+    item = selectors.access_article(slug=slug, user=request.user)
+    context = _article_context(request, item)
     if not context["is_draft"]:
         services.article_view_count(article=item)
         # A conversation opened soon after names this article (helpdesk reads the note).
@@ -92,10 +86,7 @@ def article(request, slug):
 
 @require_POST
 def vote(request, slug):
-    try:
-        item = selectors.access_article(slug=slug, user=None)  # published articles only
-    except selectors.NotFound:
-        raise Http404 from None
+    item = selectors.access_article(slug=slug, user=None)  # published articles only
     form = VoteForm(request.POST)
     if not form.is_valid():
         if _wants_json(request):

@@ -6,11 +6,8 @@ URL, a form or a websocket frame never tells one from the other.
 
 from django.db.models import Q, QuerySet
 
+from common.errors import NotFound
 from helpdesk.models import Attachment, Conversation, MessageKind
-
-
-class NotFound(Exception):
-    """The object does not exist or the user may not see it (deliberately the same)."""
 
 
 def visible_conversations(*, user) -> QuerySet[Conversation]:

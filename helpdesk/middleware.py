@@ -1,6 +1,10 @@
-"""Security headers that Django's own middleware does not set."""
+"""Security headers that Django's own middleware does not set; the one place a ``NotFound``
+becomes a 404."""
 
 from django.conf import settings
+from django.http import Http404
+
+from common.errors import NotFound
 
 # No inline script anywhere: every page loads its JavaScript from /static/. The admin keeps
 # inline style attributes of Django's own templates, so only there are inline styles allowed.
@@ -40,3 +44,22 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class NotFoundMiddleware:
+    """Answer a view's ``NotFound`` (common.errors: missing or not yours, deliberately the same)
+    as Django answers ``Http404``: the 404 page (``handler404``), in the visitor's language,
+    so no view converts it by hand."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            # Raised here, it reaches Django's own handler of the view's exceptions, which
+            # renders the 404 page exactly as for an Http404 raised by the view.
+            raise Http404 from exception
+        return None

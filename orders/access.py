@@ -7,11 +7,8 @@ model's view permission see every one (the admin and the agent console).
 
 from django.db.models import QuerySet
 
+from common.errors import NotFound
 from orders.models import Order, ReturnPhoto, ReturnRequest
-
-
-class NotFound(Exception):
-    """The object does not exist or the user may not see it (deliberately the same)."""
 
 
 def _sees_all(user, model) -> bool:

@@ -26,7 +26,7 @@ def order_list(*, customer, status: str = "", date_from: date | None = None,
 def order_detail(*, user, number: str) -> Order:
     """The order with its items, shipments and their tracking events (four queries).
 
-    Raises orders.access.NotFound when ``user`` may not see it.
+    Raises NotFound (common.errors) when ``user`` may not see it.
     """
     queryset = Order.objects.prefetch_related(
         "items",

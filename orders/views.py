@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.downloads import content_disposition
 from accounts.limits import client_ip
+from common.errors import NotFound
 from orders import selectors, services
-from orders.access import NotFound, access_order, access_return, access_return_photo
+from orders.access import access_order, access_return, access_return_photo
 from orders.forms import OrderFilterForm, ReturnForm
 from orders.models import ReturnReason, ReturnStatus
 
@@ -39,10 +40,7 @@ def order_list(request):
 
 @login_required
 def order_detail(request, number):
-    try:
-        order = selectors.order_detail(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    order = selectors.order_detail(user=request.user, number=number)
     returnable = services.order_returnable_quantities(order=order)
     return render(request, "orders/order_detail.html", {
         "order": order,
@@ -60,13 +58,10 @@ def _quote_context(order, reason, quantities):
 
 @login_required
 def return_create(request, number):
-    try:
-        order = access_order(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
+    order = access_order(user=request.user, number=number)
     if order.customer_id != request.user.pk:
         # Staff may look at any order, but only its customer asks for a return.
-        raise Http404
+        raise NotFound(number)
     returnable = services.order_returnable_quantities(order=order)
     items = [(item, returnable.get(item.pk, 0)) for item in order.items.all()]
     form = ReturnForm(request.POST or None, request.FILES or None, items=items)
@@ -121,10 +116,7 @@ def return_list(request):
 
 @login_required
 def return_detail(request, reference):
-    try:
-        return_request = selectors.return_detail(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    return_request = selectors.return_detail(user=request.user, reference=reference)
     return render(request, "orders/return_detail.html", {
         "return": return_request,
         "can_cancel": (return_request.status == ReturnStatus.REQUESTED
@@ -153,12 +145,9 @@ def _steps(return_request):
 @login_required
 @require_POST
 def return_cancel(request, reference):
-    try:
-        return_request = access_return(user=request.user, reference=reference)
-        if return_request.customer_id != request.user.pk:
-            raise NotFound(reference)
-    except NotFound:
-        raise Http404 from None
+    return_request = access_return(user=request.user, reference=reference)
+    if return_request.customer_id != request.user.pk:
+        raise NotFound(reference)
     try:
         services.return_cancel(return_request=return_request, customer=request.user)
     except ValidationError as exc:
@@ -171,10 +160,7 @@ def return_cancel(request, reference):
 @login_required
 def return_photo(request, reference, photo_id):
     """Serve a return photo to its owner (or staff): never from a public URL."""
-    try:
-        photo = access_return_photo(user=request.user, reference=reference, photo_id=photo_id)
-    except NotFound:
-        raise Http404 from None
+    photo = access_return_photo(user=request.user, reference=reference, photo_id=photo_id)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:

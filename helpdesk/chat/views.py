@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.downloads import content_disposition
 from accounts.limits import Throttled, client_ip, throttle
-from helpdesk.access import NotFound, access_attachment, access_conversation
+from common.errors import NotFound
+from helpdesk.access import access_attachment, access_conversation
 from helpdesk.attribution import source_article_for
 from helpdesk.chat.forms import ChatStartForm
-from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Conversation, Status
+from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Status
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import conversation_open, conversation_rate
@@ -29,13 +30,6 @@ SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: email:attachment_download
 
 def _is_agent(user) -> bool:
     return user.is_staff and (user.is_agent or user.is_manager)
-
-
-def _conversation_or_404(request, reference) -> Conversation:
-    try:
-        return access_conversation(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
 
 
 @login_required
@@ -77,7 +71,7 @@ def chat_start(request):
 
 @login_required
 def chat_page(request, reference):
-    conversation = _conversation_or_404(request, reference)
+    conversation = access_conversation(user=request.user, reference=reference)
     if request.user.is_staff:
         return redirect("helpdesk_console:conversation", reference=conversation.reference)
     if conversation.channel != Channel.CHAT:
@@ -135,7 +129,7 @@ def chat_upload(request, reference):
 @login_required
 @require_POST
 def chat_rate(request, reference):
-    conversation = _conversation_or_404(request, reference)
+    conversation = access_conversation(user=request.user, reference=reference)
     try:
         conversation_rate(conversation=conversation, customer=request.user,
                           score=request.POST.get("score"),
@@ -154,10 +148,7 @@ def chat_rate(request, reference):
 @login_required
 def attachment(request, pk):
     """Serve an attachment to someone who may see its message; 404 for everyone else."""
-    try:
-        att = access_attachment(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    att = access_attachment(user=request.user, pk=pk)
     if att.content_type not in SERVABLE_TYPES:
         raise Http404
     response = FileResponse(att.file.open("rb"), content_type=att.content_type)

@@ -14,7 +14,7 @@ agent gives a reason (kept in the audit log) and confirms. The erasure itself is
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timesince import timesince
@@ -26,7 +26,7 @@ from accounts.choices import Topic
 from accounts.erasure import ErasureRefused, customer_erase
 from accounts.models import AgentProfile, AgentStatus, CustomerProfile
 from accounts.redirects import safe_next
-from helpdesk.access import NotFound, access_conversation
+from helpdesk.access import access_conversation
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
 from helpdesk.models import CannedReply, Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
@@ -52,10 +52,7 @@ def _require_agent(request):
 
 
 def _conversation(request, reference) -> Conversation:
-    try:
-        return access_conversation(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    return access_conversation(user=request.user, reference=reference)
 
 
 def canned_values(conversation: Conversation, agent) -> dict[str, str]:

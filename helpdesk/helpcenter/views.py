@@ -14,7 +14,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,9 +27,10 @@ from accounts.choices import Topic
 from accounts.downloads import content_disposition
 from accounts.limits import Throttled, throttle
 from accounts.services import user_set_language
+from common.errors import NotFound
 from faq.forms import SearchForm
 from faq.selectors import category_tiles
-from helpdesk.access import NotFound, access_conversation
+from helpdesk.access import access_conversation
 from helpdesk.attribution import source_article_for
 from helpdesk.helpcenter.forms import ReplyForm, ReportProblemForm
 from helpdesk.models import Channel, Status
@@ -40,7 +41,6 @@ from helpdesk.services.data_export import customer_data_export
 from helpdesk.services.messages import message_payload
 from helpdesk.services.order_problems import PROBLEM_TOPICS, OrderProblem, order_problem_report
 from helpdesk.services.queue import chat_open_now
-from orders.access import NotFound as OrderNotFound
 from orders.access import access_order
 
 PAGE_SIZE = 20
@@ -90,12 +90,9 @@ def my_data(request):
 
 
 def _own_order(request, number):
-    try:
-        order = access_order(user=request.user, number=number)
-    except OrderNotFound:
-        raise Http404 from None
+    order = access_order(user=request.user, number=number)
     if order.customer_id != request.user.pk:
-        raise Http404
+        raise NotFound(number)
     return order
 
 
@@ -137,12 +134,9 @@ def report_problem(request, number):
 
 @login_required
 def report_problem_sent(request, number, reference):
-    try:
-        conversation = access_conversation(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    conversation = access_conversation(user=request.user, reference=reference)
     if conversation.order is None or conversation.order.number != number:
-        raise Http404
+        raise NotFound(reference)
     return render(request, "orders/report_problem_sent.html",
                   {"conversation": conversation, "order": conversation.order})
 
@@ -153,13 +147,10 @@ def report_problem_sent(request, number, reference):
 def _own_request(request, reference):
     """The customer's own conversation; staff and everyone else get a 404 here."""
     if request.user.is_staff:
-        raise Http404
-    try:
-        conversation = access_conversation(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+        raise NotFound(reference)
+    conversation = access_conversation(user=request.user, reference=reference)
     if conversation.customer_id != request.user.pk:
-        raise Http404
+        raise NotFound(reference)
     return conversation
 
 

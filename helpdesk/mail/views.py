@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.downloads import content_disposition
-from helpdesk.access import NotFound, access_attachment
+from helpdesk.access import access_attachment
 from helpdesk.mail.inbound import IngestDeferred, email_ingest
 
 MAX_SKEW_SECONDS = 300
@@ -59,10 +59,7 @@ def inbound_webhook(request):
 @login_required
 def attachment_download(request, pk):
     """Any attachment, as a download only (never rendered inline), to whoever may see it."""
-    try:
-        att = access_attachment(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    att = access_attachment(user=request.user, pk=pk)
     response = FileResponse(att.file.open("rb"), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition(att.original_name,
                                                           fallback="attachment")

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.errors import NotFound
 from helpdesk.mail.models import OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
 from helpdesk.models import Conversation, RatingSource, SatisfactionRating, Status
@@ -284,10 +285,6 @@ def _write_tokens(surveys: list[Survey], column: str, **values) -> None:
 # --- Answering ------------------------------------------------------------------------------
 
 
-class SurveyNotFound(Exception):
-    """No survey has this token, or its links have expired (deliberately the same)."""
-
-
 @dataclass(frozen=True)
 class SurveyLink:
     survey: Survey
@@ -300,23 +297,24 @@ def _find(token: str):
 
 
 def survey_by_token(*, token: str, now=None) -> SurveyLink:
-    """The survey behind a link, for showing its form. Raises SurveyNotFound. Reads only."""
+    """The survey behind a link, for showing its form. Raises NotFound (no survey has this
+    token, or its links have expired: deliberately the same). Reads only."""
     now = now or timezone.now()
     survey = _find(token).select_related("conversation").first()
     if survey is None:
-        raise SurveyNotFound
+        raise NotFound
     answered = survey.status == SurveyStatus.ANSWERED or SatisfactionRating.objects.filter(
         conversation_id=survey.conversation_id).exists()
     if not answered and (survey.status == SurveyStatus.EXPIRED or survey.expires_at is None
                          or survey.expires_at <= now):
-        raise SurveyNotFound
+        raise NotFound
     return SurveyLink(survey, answered)
 
 
 def survey_answer(*, token: str, score, comment: str = "", now=None) -> SatisfactionRating:
     """Record the customer's rating from a survey link, once.
 
-    Raises SurveyNotFound for an unknown or expired token, and ValidationError for a bad score
+    Raises NotFound for an unknown or expired token, and ValidationError for a bad score
     or when the conversation is already rated (code "answered"). Concurrent submissions
     serialize on the survey row; the one-to-one rating column backs that up.
     """
@@ -331,14 +329,14 @@ def survey_answer(*, token: str, score, comment: str = "", now=None) -> Satisfac
     with transaction.atomic():
         survey = _find(token).select_for_update().first()
         if survey is None:
-            raise SurveyNotFound
+            raise NotFound
         if survey.status == SurveyStatus.ANSWERED or SatisfactionRating.objects.filter(
                 conversation_id=survey.conversation_id).exists():
             raise ValidationError(_("You have already rated this conversation. Thank you!"),
                                   code="answered")
         if survey.status == SurveyStatus.EXPIRED or survey.expires_at is None \
                 or survey.expires_at <= now:
-            raise SurveyNotFound
+            raise NotFound
         try:
             with transaction.atomic():
                 rating = SatisfactionRating.objects.create(

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token
+from common.errors import NotFound
+from helpdesk.surveys.services import survey_answer, survey_by_token
 
 SCORES = [(5, _("5 - Excellent")), (4, _("4 - Good")), (3, _("3 - Okay")), (2, _("2 - Poor")),
           (1, _("1 - Very poor"))]
@@ -30,7 +31,7 @@ def _private(response):
 def rate(request, token):
     try:
         link = survey_by_token(token=token)
-    except SurveyNotFound:
+    except NotFound:  # the survey's own page for a dead link, not the generic 404
         return _private(render(request, "surveys/invalid.html", status=404))
     conversation = link.survey.conversation
     if link.answered:
@@ -41,7 +42,7 @@ def rate(request, token):
             try:
                 survey_answer(token=token, score=form.cleaned_data["score"],
                               comment=form.cleaned_data["comment"])
-            except SurveyNotFound:
+            except NotFound:  # the survey's own page for a dead link, not the generic 404
                 return _private(render(request, "surveys/invalid.html", status=404))
             except ValidationError as exc:
                 if getattr(exc, "code", "") != "answered":

@@ -16,11 +16,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import password_reset_request
+from common.errors import NotFound
 from helpdesk.mail.models import OutboundEmail, OutboundKind, OutboundStatus
 from helpdesk.mail.secrets import SealBroken, links_redact, seal, unseal
 from helpdesk.models import Channel, Status
 from helpdesk.services.conversations import chat_message_send, conversation_open
-from helpdesk.surveys.services import SurveyNotFound, survey_by_token, surveys_run
+from helpdesk.surveys.services import survey_by_token, surveys_run
 from tests.factories import UserFactory
 from tests.mail.factories import AgentFactory, CustomerFactory, ManagerFactory
 
@@ -131,7 +132,7 @@ def test_a_manager_sees_no_working_survey_link_or_reply_address(
     assert "reply+" not in seen and not SURVEY_LINK.search(seen)
     assert "reply+" not in stored_values() and not SURVEY_LINK.search(stored_values())
     for candidate in set(TOKEN_LIKE.findall(seen)):
-        with pytest.raises(SurveyNotFound):
+        with pytest.raises(NotFound):
             survey_by_token(token=candidate)
 
     from helpdesk.mail.delivery import outbox_deliver

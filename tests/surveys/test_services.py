@@ -12,12 +12,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import NotFound
 from helpdesk.mail.models import OutboundEmail, OutboundKind
 from helpdesk.models import Channel, RatingSource, SatisfactionRating, Status
 from helpdesk.services.conversations import conversation_open, conversation_rate
 from helpdesk.surveys import tasks as survey_tasks
 from helpdesk.surveys.models import Survey, SurveyStatus
-from helpdesk.surveys.services import SurveyNotFound, survey_answer, survey_by_token, surveys_run
+from helpdesk.surveys.services import survey_answer, survey_by_token, surveys_run
 from helpdesk.surveys.tokens import survey_token_hash
 from tests.mail.factories import CustomerFactory  # proved addresses: the outbox's gate
 from tests.services import require
@@ -92,9 +93,9 @@ def test_one_reminder_then_expiry_and_no_second_survey(django_capture_on_commit_
     assert survey.status == SurveyStatus.EXPIRED and survey.due_at is None
     assert Survey.objects.count() == 1
     first, second = [t for _u, t, s in tokens_in_outbox() if s == "1"]
-    with pytest.raises(SurveyNotFound):
+    with pytest.raises(NotFound):
         survey_by_token(token=first)
-    with pytest.raises(SurveyNotFound):
+    with pytest.raises(NotFound):
         survey_by_token(token=second)
 
 
@@ -194,7 +195,7 @@ def test_unknown_and_expired_links_show_the_same_page(client,
     assert client.get(reverse("surveys:rate", args=["x" * 43])).status_code == 404
     Survey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(url).status_code == 404
-    with pytest.raises(SurveyNotFound):
+    with pytest.raises(NotFound):
         survey_answer(token=token, score=5)
 
 
