@@ -22,8 +22,9 @@ from helpdesk.chat.forms import ChatStartForm
 from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Status
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
-from helpdesk.services.conversations import conversation_open, conversation_rate
+from helpdesk.services.conversations import conversation_open
 from helpdesk.services.queue import chat_open_now
+from helpdesk.services.ratings import conversation_rate
 
 SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: email:attachment_download
 
@@ -136,9 +137,11 @@ def chat_rate(request, reference):
                           comment=request.POST.get("comment", ""))
     except ValidationError as exc:
         if request.headers.get("Accept", "").startswith("application/json"):
-            return _json_error("invalid", " ".join(exc.messages), field="score")
+            return _json_error(getattr(exc, "code", None) or "invalid", " ".join(exc.messages),
+                               field="score")
         return render(request, "chat/chat.html", {
             "conversation": conversation, "is_chat": conversation.channel == Channel.CHAT,
+            "rating": getattr(conversation, "rating", None),
             "rating_error": " ".join(exc.messages)}, status=400)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"ok": True})

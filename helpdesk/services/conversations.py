@@ -1,5 +1,6 @@
 """A conversation's life: opening, chat messages and what they change, reopening, resolving,
-rating, topic and priority, transfers. Posting a message itself: ``services.messages``."""
+topic and priority, transfers. Posting a message itself: ``services.messages``; the
+customer's rating: ``services.ratings``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,20 +18,12 @@ from helpdesk.models import (
     Message,
     MessageKind,
     Priority,
-    RatingSource,
-    SatisfactionRating,
     Status,
     Team,
 )
 from helpdesk.services import tasks
 from helpdesk.services.assignment import conversation_assign
-from helpdesk.services.messages import (
-    MAX_BODY_LENGTH,
-    Posted,
-    event_post,
-    message_body_clean,
-    message_post,
-)
+from helpdesk.services.messages import Posted, event_post, message_body_clean, message_post
 
 
 def published_article_id(value) -> int | None:
@@ -223,28 +216,6 @@ def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
             # A slot is free: someone waiting may get this agent now.
             tasks.chat_assign.delay_on_commit()
     return conv
-
-
-def conversation_rate(*, conversation: Conversation, customer, score: int, comment: str = ""):
-    """The customer's 1-5 rating of a resolved chat (a second rating replaces the first)."""
-    if conversation.customer_id != customer.pk:
-        raise ValidationError(_("Only the customer can rate this conversation."), code="forbidden")
-    if conversation.status not in CLOSED_STATUSES:
-        raise ValidationError(_("You can rate the conversation once it is resolved."),
-                              code="not_resolved")
-    try:
-        score = int(score)
-    except (TypeError, ValueError):
-        score = 0
-    if not 1 <= score <= 5:
-        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
-    comment = (comment or "").strip()[:MAX_BODY_LENGTH]
-    rating, _created = SatisfactionRating.objects.update_or_create(
-        conversation=conversation,
-        defaults={"score": score, "comment": comment, "source": RatingSource.CHAT,
-                  "created_at": timezone.now()},
-    )
-    return rating
 
 
 def conversation_update(*, conversation: Conversation, by, topic: str | None = None,

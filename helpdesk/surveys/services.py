@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db import connection as db
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,13 +30,18 @@ from common.errors import NotFound
 from helpdesk.mail.models import OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
 from helpdesk.models import Conversation, RatingSource, SatisfactionRating, Status
+from helpdesk.services.ratings import (
+    rating_answered,
+    rating_exists,
+    rating_record,
+    rating_score_clean,
+)
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.tokens import survey_token_hash, survey_token_new
 
 logger = logging.getLogger(__name__)
 
 LOW_SCORE = 2
-MAX_COMMENT = 2000
 RUN_LIMIT = 50_000  # due surveys one run takes on; the next run takes the rest
 ADVISORY_LOCK_NAMESPACE = 0x5356  # "SV": pg_advisory_xact_lock(namespace, customer id)
 
@@ -312,39 +316,28 @@ def survey_by_token(*, token: str, now=None) -> SurveyLink:
 
 
 def survey_answer(*, token: str, score, comment: str = "", now=None) -> SatisfactionRating:
-    """Record the customer's rating from a survey link, once.
+    """Record the customer's rating from a survey link, once (``rating_record``: one rating per
+    conversation, whichever path it comes by).
 
     Raises NotFound for an unknown or expired token, and ValidationError for a bad score
     or when the conversation is already rated (code "answered"). Concurrent submissions
     serialize on the survey row; the one-to-one rating column backs that up.
     """
     now = now or timezone.now()
-    try:
-        score = int(score)
-    except (TypeError, ValueError):
-        score = 0
-    if not 1 <= score <= 5:
-        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
-    comment = (comment or "").strip()[:MAX_COMMENT]
+    score = rating_score_clean(score)
     with transaction.atomic():
         survey = _find(token).select_for_update().first()
         if survey is None:
             raise NotFound
-        if survey.status == SurveyStatus.ANSWERED or SatisfactionRating.objects.filter(
-                conversation_id=survey.conversation_id).exists():
-            raise ValidationError(_("You have already rated this conversation. Thank you!"),
-                                  code="answered")
+        # Rated already (here or in the chat) says so even once the link has expired.
+        if survey.status == SurveyStatus.ANSWERED or rating_exists(
+                conversation_id=survey.conversation_id):
+            raise rating_answered()
         if survey.status == SurveyStatus.EXPIRED or survey.expires_at is None \
                 or survey.expires_at <= now:
             raise NotFound
-        try:
-            with transaction.atomic():
-                rating = SatisfactionRating.objects.create(
-                    conversation_id=survey.conversation_id, score=score, comment=comment,
-                    source=RatingSource.SURVEY, created_at=now)
-        except IntegrityError:
-            raise ValidationError(_("You have already rated this conversation. Thank you!"),
-                                  code="answered") from None
+        rating = rating_record(conversation_id=survey.conversation_id, score=score,
+                               comment=comment, source=RatingSource.SURVEY, now=now)
         survey.status, survey.answered_at, survey.due_at = SurveyStatus.ANSWERED, now, None
         survey.needs_review = score <= LOW_SCORE
         survey.save(update_fields=["status", "answered_at", "due_at", "needs_review"])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import NotFound
+from helpdesk.services.ratings import MAX_COMMENT
 from helpdesk.surveys.services import survey_answer, survey_by_token
 
 SCORES = [(5, _("5 - Excellent")), (4, _("4 - Good")), (3, _("3 - Okay")), (2, _("2 - Poor")),
@@ -17,7 +18,8 @@ SCORES = [(5, _("5 - Excellent")), (4, _("4 - Good")), (3, _("3 - Okay")), (2, _
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label=_("Your rating"), choices=SCORES, coerce=int,
                                    widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
+    comment = forms.CharField(label=_("Comment (optional)"), required=False,
+                              max_length=MAX_COMMENT,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
 

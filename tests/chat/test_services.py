@@ -28,12 +28,12 @@ from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import (
     chat_message_send,
     conversation_open,
-    conversation_rate,
     conversation_resolve,
     conversation_transfer,
     note_add,
 )
 from helpdesk.services.queue import queue_info
+from helpdesk.services.ratings import conversation_rate
 from helpdesk.services.staff import agent_set_status
 from tests.chat.conftest import make_agent
 from tests.factories import CustomerFactory

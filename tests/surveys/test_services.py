@@ -15,7 +15,8 @@ from django.utils import timezone
 from common.errors import NotFound
 from helpdesk.mail.models import OutboundEmail, OutboundKind
 from helpdesk.models import Channel, RatingSource, SatisfactionRating, Status
-from helpdesk.services.conversations import conversation_open, conversation_rate
+from helpdesk.services.conversations import conversation_open
+from helpdesk.services.ratings import conversation_rate
 from helpdesk.surveys import tasks as survey_tasks
 from helpdesk.surveys.models import Survey, SurveyStatus
 from helpdesk.surveys.services import survey_answer, survey_by_token, surveys_run
