@@ -43,7 +43,6 @@ from accounts.models import CustomerProfile, User
 from accounts.selectors import email_trusted
 from accounts.services import password_reset_request
 from accounts.throttles import Limit, throttle_hit
-from helpdesk import realtime
 from helpdesk.mail.authresults import dmarc_verdict
 from helpdesk.mail.models import InboundEmail, InboundStatus
 from helpdesk.mail.outbound import acknowledgement_enqueue
@@ -56,9 +55,8 @@ from helpdesk.mail.parsing import (
 )
 from helpdesk.mail.routing import email_conversation_route, topic_guess
 from helpdesk.mail.tokens import reply_token_parse
-from helpdesk.models import Attachment, AuthorRole, Channel, Conversation, Message, Status
-from helpdesk.services.conversations import conversation_open
-from helpdesk.services.messages import event_post, message_post
+from helpdesk.models import Attachment, Channel, Conversation, Message
+from helpdesk.services.conversations import conversation_open, customer_reply
 from orders.photos import photo_clean
 
 logger = logging.getLogger(__name__)
@@ -298,21 +296,13 @@ def _open(customer, parsed: ParsedEmail, inbound: InboundEmail):
 
 
 def _append(conversation: Conversation, customer, parsed: ParsedEmail, inbound: InboundEmail):
-    posted = message_post(conversation=conversation, author=customer,
-                          author_role=AuthorRole.CUSTOMER,
-                          body=_body(parsed, customer.language), allow_empty=True,
-                          client_id=f"email:{inbound.sha256[:40]}")
+    # The customer's answer reopens as on every path (``customer_reply``); an auto-reply
+    # joins the conversation without changing it.
+    posted = customer_reply(conversation=conversation, customer=customer,
+                            body=_body(parsed, customer.language), allow_empty=True,
+                            client_id=f"email:{inbound.sha256[:40]}",
+                            reopen=not parsed.auto_reply)
     _attach(posted.message, parsed)
-    conv = Conversation.objects.get(pk=conversation.pk)
-    if not parsed.auto_reply and conv.status in (Status.RESOLVED, Status.CLOSED,
-                                                 Status.PENDING):
-        reopened = conv.status != Status.PENDING
-        Conversation.objects.filter(pk=conv.pk).update(status=Status.OPEN,
-                                                       updated_at=timezone.now())
-        if reopened:
-            event_post(conversation=conv, event="reopened")
-        realtime.conversation_event(conv.pk, "state")
-        realtime.inbox_changed()
     return posted.message
 
 

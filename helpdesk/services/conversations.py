@@ -160,9 +160,30 @@ def conversation_reopen(*, conversation: Conversation, by) -> Conversation:
     return conv
 
 
+def customer_reply(*, conversation: Conversation, customer, body: str, client_id: str = "",
+                   allow_empty: bool = False, reopen: bool = True) -> Posted:
+    """The customer's answer outside the live chat ("My requests", an emailed reply).
+
+    A resolved or closed conversation reopens first (``conversation_reopen``: row lock,
+    ``resolved_at`` cleared, one "reopened" event), then the message is posted; one that was
+    waiting for the customer becomes open. ``reopen=False`` (an auto-reply) posts the message
+    and changes nothing else. The one path by which a customer's message reopens a conversation.
+    """
+    with transaction.atomic():
+        if reopen:
+            conversation_reopen(conversation=conversation, by=customer)
+        posted = message_post(conversation=conversation, author=customer,
+                              author_role=AuthorRole.CUSTOMER, body=body, client_id=client_id,
+                              allow_empty=allow_empty)
+        if reopen and posted.created:
+            chat_message_followup(conversation=conversation, user=customer, as_agent=False)
+    return posted
+
+
 def request_reply(*, conversation: Conversation, customer, body: str,
                   client_id: str = "") -> Posted:
-    """The customer's reply from "My requests"; a resolved or closed conversation reopens.
+    """The customer's reply from "My requests"; a resolved or closed conversation reopens
+    (``customer_reply``).
 
     The caller got ``conversation`` from ``access_conversation`` for ``customer``. Sending
     again with the same ``client_id`` returns the first message and reopens nothing.
@@ -175,11 +196,8 @@ def request_reply(*, conversation: Conversation, customer, body: str,
                                  body=body, client_id=client_id)
     if not message_body_clean(body):
         raise ValidationError({"body": _("Write a message first.")})
-    with transaction.atomic():
-        if conversation.status in CLOSED_STATUSES:
-            conversation_reopen(conversation=conversation, by=customer)
-        return chat_message_send(conversation=conversation, user=customer, as_agent=False,
-                                 body=body, client_id=client_id)
+    return customer_reply(conversation=conversation, customer=customer, body=body,
+                          client_id=client_id)
 
 
 def note_add(*, conversation: Conversation, agent, body: str, client_id: str = "") -> Posted:
