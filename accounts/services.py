@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.choices import Language, Role
 from accounts.models import Address, CustomerProfile, User
 from accounts.selectors import email_trusted, password_reset_allowed
 from accounts.signals import email_verified
@@ -33,13 +33,20 @@ def user_set_language(*, user: User, language: str) -> bool:
 
 
 @transaction.atomic
-def customer_sign_up(*, email: str, password: str, full_name: str, language: str = "en") -> User:
-    """Create a customer with a profile and the customer role.
+def customer_create(*, email: str, full_name: str = "", password: str | None = None,
+                    language: str = Language.EN) -> User:
+    """Create a customer: the account, a profile and the customer role. The one way a customer
+    account is made: sign-up, an email from an unknown sender, the demo data.
 
-    The caller has checked that no account uses ``email`` (in any letter case).
+    ``password=None`` gives no usable password (an email sender: they can never log in with a
+    guessed one, only after a password reset to their mailbox). A ``language`` we do not offer
+    falls back to English; no ``full_name`` takes the address's local part. The caller has
+    checked that no account uses ``email`` (in any letter case); one made meanwhile makes this
+    raise IntegrityError.
     """
-    user = User.objects.create_user(email=email, password=password, full_name=full_name,
-                                    language=language)
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name or email.split("@")[0],
+        language=language if language in Language.values else Language.EN)
     CustomerProfile.objects.create(user=user)
     # The roles migration creates the group; get_or_create keeps sign-up working on a database
     # flushed since (transactional tests). The customer role carries no permissions.
@@ -52,7 +59,7 @@ def sign_up_request(*, email: str, password: str, full_name: str,
                     language: str = "en") -> User | None:
     """Sign a visitor up with ``email``; what they see must not depend on the address being free.
 
-    A free address gets a new customer (``customer_sign_up``), not yet trusted, and a link to
+    A free address gets a new customer (``customer_create``), not yet trusted, and a link to
     confirm the address. An address that already has an account gets no new account, and its
     owner a notice with a password-reset link (that account may be theirs, or someone else's
     made with their address: the reset takes it back). Returns the new user, or None. Emails
@@ -63,8 +70,8 @@ def sign_up_request(*, email: str, password: str, full_name: str,
     if existing is None:
         try:
             with transaction.atomic():
-                user = customer_sign_up(email=email, password=password, full_name=full_name,
-                                        language=language)
+                user = customer_create(email=email, password=password, full_name=full_name,
+                                       language=language)
         except IntegrityError:  # the same address signed up a moment ago
             existing = User.objects.filter(email__iexact=email).first()
         else:

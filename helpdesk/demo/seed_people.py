@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 
 from accounts.choices import Role
 from accounts.models import AgentProfile, CustomerProfile, MembershipTier, User
-from accounts.services import address_create, customer_sign_up
+from accounts.services import address_create, customer_create
 from helpdesk.demo import people
 from helpdesk.demo.plans import home_label, stage_rng
 from helpdesk.demo.seed_base import SeederBase
@@ -65,8 +65,8 @@ class PeopleSeeder(SeederBase):
                 joined_ago = 250 + rng.random() * 400
                 if spec.email in existing:
                     continue
-                user = customer_sign_up(email=spec.email, password=people.DEMO_PASSWORD,
-                                        full_name=spec.full_name, language=spec.language)
+                user = customer_create(email=spec.email, password=people.DEMO_PASSWORD,
+                                       full_name=spec.full_name, language=spec.language)
                 User.objects.filter(pk=user.pk).update(date_joined=self.at(joined_ago))
                 CustomerProfile.objects.filter(user=user).update(
                     phone=spec.phone,

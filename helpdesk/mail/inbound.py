@@ -31,17 +31,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Language, Role, Topic
-from accounts.models import CustomerProfile, User
+from accounts.choices import Topic
+from accounts.models import User
 from accounts.selectors import email_trusted
-from accounts.services import password_reset_request
+from accounts.services import customer_create, password_reset_request
 from accounts.throttles import Limit, throttle_hit
 from helpdesk.mail.authresults import dmarc_verdict
 from helpdesk.mail.models import InboundEmail, InboundStatus
@@ -232,8 +231,7 @@ def _route(inbound: InboundEmail, parsed: ParsedEmail, now, *, released: bool = 
     if sender is None:
         if settings.EMAIL_UNKNOWN_SENDERS != "create" and not released:
             return InboundStatus.QUARANTINED, "unknown_sender"
-        sender = customer_from_email(email=parsed.from_address, name=parsed.from_name,
-                                     language=parsed.language)
+        sender = _customer_of(parsed)
     conversation, message = _open(sender, parsed, inbound)
     inbound.conversation, inbound.conversation_message = conversation, message
     acknowledgement_enqueue(conversation=conversation)
@@ -251,20 +249,15 @@ def proof_link_request(*, user) -> bool:
     return password_reset_request(email=user.email) > 0
 
 
-def customer_from_email(*, email: str, name: str, language: str):
-    """The customer account of an email sender without one: no usable password (they can
-    never log in with a guessed one); the customer role and profile as at sign-up."""
+def _customer_of(parsed: ParsedEmail):
+    """The customer account of an email sender without one (``accounts.services.customer_create``
+    with no usable password), or the one another message from them made a moment ago."""
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email=email, password=None, full_name=name or email.split("@")[0],
-                language=language if language in Language.values else Language.EN)
-            CustomerProfile.objects.create(user=user)
-            group, _created = Group.objects.get_or_create(name=Role.CUSTOMER)
-            user.groups.add(group)
+            return customer_create(email=parsed.from_address, full_name=parsed.from_name,
+                                   language=parsed.language)
     except IntegrityError:
-        user = User.objects.get(email__iexact=email)
-    return user
+        return User.objects.get(email__iexact=parsed.from_address)
 
 
 def _body(parsed: ParsedEmail, language: str) -> str:
@@ -423,5 +416,5 @@ def inbound_discard(*, inbound_id: int, by) -> InboundEmail:
 
 
 __all__ = ["IngestDeferred", "Ingested", "ParsedAttachment", "ParsedEmail", "ReviewRefused",
-           "customer_from_email", "email_ingest", "email_parse", "inbound_discard",
+           "email_ingest", "email_parse", "inbound_discard",
            "inbound_release", "inbound_release_verified", "proof_link_request"]

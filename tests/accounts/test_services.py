@@ -12,8 +12,8 @@ from tests.services import require
 
 
 @pytest.mark.django_db
-def test_customer_sign_up_gives_profile_and_customer_role_only():
-    user = services.customer_sign_up(email="Ivan@Example.COM", password="Pw-123456789",
+def test_customer_create_gives_profile_and_customer_role_only():
+    user = services.customer_create(email="Ivan@Example.COM", password="Pw-123456789",
                                      full_name="Ivan", language="ru")
     assert user.email == "ivan@example.com"
     assert user.customer_profile.tier == "standard"

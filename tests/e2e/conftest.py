@@ -5,7 +5,7 @@ calls from a thread with a running loop. So the browser lives in a thread of its
 whole session, and a test hands it the browser steps as a function::
 
     def test_something(asgi_server, page):
-        user = customer_sign_up(...)               # ORM in the test's thread
+        user = customer_create(...)                # ORM in the test's thread
         def steps(p):                              # runs in the browser thread
             p.goto(asgi_server.url + "/")
             return p.get_by_test_id("whoami").inner_text()

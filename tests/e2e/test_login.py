@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.services import customer_sign_up
+from accounts.services import customer_create
 
 pytestmark = pytest.mark.e2e
 
@@ -10,7 +10,7 @@ PASSWORD = "correct-horse-battery-staple-7"
 
 
 def test_customer_logs_in_and_sees_their_name(asgi_server, page):
-    customer_sign_up(email="ann@example.com", password=PASSWORD, full_name="Ann Customer")
+    customer_create(email="ann@example.com", password=PASSWORD, full_name="Ann Customer")
 
     def steps(p):
         p.goto(f"{asgi_server.url}/")
@@ -41,7 +41,7 @@ def test_customer_logs_in_and_sees_their_name(asgi_server, page):
 
 
 def test_a_wrong_password_keeps_the_customer_out_with_an_error(asgi_server, page):
-    customer_sign_up(email="ann@example.com", password=PASSWORD, full_name="Ann Customer")
+    customer_create(email="ann@example.com", password=PASSWORD, full_name="Ann Customer")
 
     def steps(p):
         p.goto(f"{asgi_server.url}/accounts/login/")

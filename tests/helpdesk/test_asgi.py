@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from accounts.services import customer_sign_up
+from accounts.services import customer_create
 from helpdesk.asgi import application
 from helpdesk.chat.consumers.ping import CLOSE_UNAUTHENTICATED
 from tests.services import REPO, free_port
@@ -19,14 +19,14 @@ from tests.services import REPO, free_port
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
 # serialized_rollback: a transactional test flushes the database; this restores the roles
-# (groups) that a data migration created, which customer_sign_up needs.
+# (groups) that a data migration created, which customer_create needs.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
 def customer():
-    return customer_sign_up(email="ann@example.com", password="a-long-pass-phrase-1",
-                            full_name="Ann Customer")
+    return customer_create(email="ann@example.com", password="a-long-pass-phrase-1",
+                           full_name="Ann Customer")
 
 
 @pytest.fixture
