@@ -32,14 +32,14 @@ serve: install
 	$(VENV)/bin/uvicorn helpdesk.asgi:application --host $(HOST) --port $(PORT) \
 		--ws websockets-sansio --ws-per-message-deflate false --lifespan on
 
+## make lint: style, import contracts, dead code (vulture)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture
 
-## make test: set up everything and run the whole suite
-test: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+## make test: set up everything, lint, and run the whole suite
+test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## Regenerate the translation catalogs (needs GNU gettext); the compiled .mo files are committed.

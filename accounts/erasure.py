@@ -40,10 +40,6 @@ def erased_email() -> str:
     return f"erased-{secrets.token_hex(12)}@{ERASED_DOMAIN}"
 
 
-def is_erased_address(address: str) -> bool:
-    return (address or "").lower().endswith("@" + ERASED_DOMAIN)
-
-
 def files_delete_on_commit(storage, names) -> None:
     """Delete the stored files ``names`` once the surrounding transaction commits (never before:
     a rollback must find them). A file that cannot be deleted is logged, not raised: the rows

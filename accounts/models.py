@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Language, Role, Topic
+from accounts.choices import Language, Role
 
 # How an erased customer is named wherever a name is shown (console, reports, admin).
 ERASED_NAME = _("Deleted customer")
@@ -194,7 +194,3 @@ class AgentProfile(models.Model):
 
     def handles(self, topic: str) -> bool:
         return not self.skills or topic in self.skills
-
-    @staticmethod
-    def topic_choices():
-        return Topic.choices

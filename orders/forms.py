@@ -95,7 +95,3 @@ class ReturnForm(forms.Form):
         if self.item_fields and not any(self.quantities().values()):
             self.add_error(None, _("Choose at least one item to return."))
         return data
-
-
-class ReturnCancelForm(forms.Form):
-    """Only the CSRF token: cancelling is a POST."""

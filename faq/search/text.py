@@ -233,7 +233,3 @@ def highlight(text: str, query: ParsedQuery, *, width: int | None = None) -> Saf
     """
     return snippet(text, query, width=width)[0]
 
-
-def plain_snippet(text: str, query: ParsedQuery, width: int = 160) -> str:
-    """The same window as ``highlight`` without markup (for JSON consumers)."""
-    return snippet(text, query, width=width)[1]

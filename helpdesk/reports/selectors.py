@@ -8,7 +8,7 @@ elsewhere. The selectors here shape them for the dashboard, the tables and the e
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
@@ -344,7 +344,3 @@ def drill_down(filters: ReportFilters, params) -> QuerySet[Conversation]:
         qs = qs.filter(source_article_id=int(article))
     return qs.select_related("customer", "assignee", "team", "rating").order_by("-created_at")
 
-
-def day_list(filters: ReportFilters) -> list[date]:
-    return [filters.date_from + timedelta(days=i)
-            for i in range((filters.date_to - filters.date_from).days + 1)]
