@@ -32,11 +32,12 @@ serve: install
 	$(VENV)/bin/uvicorn helpdesk.asgi:application --host $(HOST) --port $(PORT) \
 		--ws websockets-sansio --ws-per-message-deflate false --lifespan on
 
-## make lint: style, import contracts, dead code (vulture)
+## make lint: style, import contracts, dead code (vulture), types (mypy, pyproject [tool.mypy])
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/vulture
+	$(VENV)/bin/mypy
 
 ## make test: set up everything, lint, and run the whole suite
 test: lint

@@ -42,7 +42,7 @@ FREE_REASONS = (ReturnReason.DAMAGED, ReturnReason.DEFECTIVE, ReturnReason.WRONG
                 ReturnReason.NOT_AS_DESCRIBED)
 MAX_DESCRIPTION_LENGTH = 2000
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[str, ...]] = {
     ReturnStatus.APPROVED: (ReturnStatus.REQUESTED,),
     ReturnStatus.REJECTED: (ReturnStatus.REQUESTED,),
     ReturnStatus.CANCELLED: (ReturnStatus.REQUESTED,),
@@ -166,6 +166,7 @@ def return_request_create(
         if locked.status != OrderStatus.DELIVERED or locked.delivered_at is None:
             raise ValidationError(_("Only delivered orders can be returned."))
         window_end = return_window_end(order=locked)
+        assert window_end is not None  # delivered_at checked above
         if now > window_end:
             raise ValidationError(
                 _("The return window for this order closed on %(date)s.")

@@ -43,6 +43,7 @@ def attachment_post(*, conversation: Conversation, user, as_agent: bool, upload,
         posted = chat_message_send(conversation=conversation, user=user, as_agent=as_agent,
                                    body=caption, client_id=client_id, allow_empty=True)
         if posted.created:
+            assert clean.content.name is not None  # a checked upload is named
             ext = clean.content.name.rsplit(".", 1)[-1]
             clean.content.name = f"{secrets.token_hex(16)}.{ext}"
             Attachment.objects.create(

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import AgentProfile, AgentStatus
-from helpdesk.models import BusinessHours, Channel, Holiday
+from helpdesk.models import BusinessHours, Channel, Holiday, Weekday
 
 LOOKAHEAD_DAYS = 30
 
@@ -74,7 +74,7 @@ def support_availability(now: datetime | None = None) -> SupportAvailability:
     hours = {row.weekday: row for row in BusinessHours.objects.all()}
     holidays = {h.date: h for h in Holiday.objects.filter(
         date__gte=today, date__lte=today + timedelta(days=LOOKAHEAD_DAYS))}
-    labels = dict(BusinessHours._meta.get_field("weekday").choices)
+    labels = dict(Weekday.choices)  # BusinessHours.weekday's choices
     week = [DayHours(d, str(labels[d]), hours[d].opens_at if d in hours else None,
                      hours[d].closes_at if d in hours else None) for d in range(7)]
 
@@ -85,7 +85,8 @@ def support_availability(now: datetime | None = None) -> SupportAvailability:
         return row
 
     today_hours = hours_on(today)
-    phone_open = bool(today_hours and today_hours.opens_at <= local.time() < today_hours.closes_at)
+    phone_open = bool(today_hours and today_hours.opens_at <= local.time()  # type: ignore[operator]
+                      < today_hours.closes_at)  # hours_on: only days with hours
     next_open = None
     if not phone_open:
         for offset in range(LOOKAHEAD_DAYS + 1):
@@ -93,7 +94,7 @@ def support_availability(now: datetime | None = None) -> SupportAvailability:
             row = hours_on(day)
             if row is None:
                 continue
-            start = datetime.combine(day, row.opens_at, tzinfo=tz)
+            start = datetime.combine(day, row.opens_at, tzinfo=tz)  # type: ignore[arg-type]
             if start > local:
                 next_open = start
                 break

@@ -7,7 +7,8 @@ CHAT_PRESENCE_TIMEOUT_SECONDS), their free capacity, and the recent handling tim
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -68,12 +69,13 @@ def chat_open_now(*, availability=None) -> bool:
 def handling_seconds(*, now=None) -> float:
     """Mean time from assignment to resolution of the last chats (a default without any)."""
     now = now or timezone.now()
-    recent = list(
+    # Both set: resolved_at by the filter, assigned_at by isnull=False.
+    recent = cast("list[tuple[datetime, datetime]]", list(
         Conversation.objects.filter(
             channel=Channel.CHAT, resolved_at__gte=now - timedelta(days=7),
             assigned_at__isnull=False,
         ).order_by("-resolved_at").values_list("assigned_at", "resolved_at")[:50]
-    )
+    ))
     durations = [(r - a).total_seconds() for a, r in recent if r >= a]
     if not durations:
         return float(settings.CHAT_DEFAULT_HANDLING_SECONDS)
@@ -99,7 +101,8 @@ def queue_info(*, conversation: Conversation, now=None) -> QueueInfo | None:
         return None
     now = now or timezone.now()
     queue = waiting_chats()
-    me = queue.filter(pk=conversation.pk).values("premium", "queued_at").first()
+    me = queue.filter(pk=conversation.pk).values(  # type: ignore[misc]  # premium: annotated
+        "premium", "queued_at").first()
     if me is None:
         return None
     queued_at = me["queued_at"] or now
@@ -110,7 +113,8 @@ def queue_info(*, conversation: Conversation, now=None) -> QueueInfo | None:
     ).count()
     agents = list(present_agents(now=now))
     capacity = sum(a.max_concurrent_chats for a in agents)
-    free = sum(max(0, a.max_concurrent_chats - a.active) for a in agents)
+    free = sum(max(0, a.max_concurrent_chats - a.active)  # type: ignore[attr-defined]
+               for a in agents)  # active: annotated by present_agents
     if not agents or capacity == 0:
         wait = None
     elif ahead < free:
