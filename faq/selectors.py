@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from common.errors import NotFound
@@ -98,16 +98,12 @@ class CategoryTile:
     category: Category
     name: str
     description: str
-    article_count: int
 
 
 def category_tiles(*, language: str) -> list[CategoryTile]:
-    """Every category with its name in ``language`` and its number of published articles."""
-    categories = Category.objects.prefetch_related("translations").annotate(
-        published=Count("articles", filter=Q(articles__status=ArticleStatus.PUBLISHED))
-    )
-    return [CategoryTile(c, *category_name(category=c, language=language), c.published)
-            for c in categories]
+    """Every category with its name and description in ``language``."""
+    categories = Category.objects.prefetch_related("translations")
+    return [CategoryTile(c, *category_name(category=c, language=language)) for c in categories]
 
 
 def related_articles(*, article: Article, translation: ArticleTranslation, language: str,

@@ -277,6 +277,7 @@ def conversation_transfer(*, conversation: Conversation, by, to_agent=None,
             conv.save(update_fields=["assignee", "assigned_at", "status", "updated_at"])
             event_post(conversation=conv, event="transferred", name=to_agent.get_short_name())
         else:
+            assert to_team is not None  # exactly one of the two, checked above
             conv.team = to_team
             conv.assignee = None
             conv.assigned_at = None
