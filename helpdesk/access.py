@@ -10,6 +10,13 @@ from common.errors import NotFound
 from helpdesk.models import Attachment, Conversation, MessageKind
 
 
+def is_support_staff(user) -> bool:
+    """An agent or a manager: an active staff member whose role works in conversations (the
+    console, the chat as an agent, taking a chat, the reports). The one definition of it."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff
+                and (user.is_agent or user.is_manager))
+
+
 def visible_conversations(*, user) -> QuerySet[Conversation]:
     """The conversations ``user`` may see: their own as a customer; their teams' as an agent
     (plus those assigned to them and those waiting for anyone); every one as a manager."""

@@ -182,8 +182,9 @@ class Attachment(models.Model):
 
     @property
     def is_inline_image(self) -> bool:
-        """Shown inline (``chat:attachment``): only images re-encoded by ``photo_clean``. Every
-        other file, however it was labelled, is a download (``email:attachment_download``)."""
+        """Shown inline (by the chat app): only images re-encoded by ``photo_clean``. Every other
+        file, however it was labelled, is a download (the mail app's; see
+        ``services.messages.ATTACHMENT_URL_NAMES``)."""
         return self.content_type in INLINE_IMAGE_TYPES
 
 

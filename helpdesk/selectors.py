@@ -3,7 +3,15 @@
 from django.db.models import Count, Q, QuerySet
 
 from helpdesk.access import visible_conversations
-from helpdesk.models import Channel, Conversation, Message, MessageKind, Status, Team
+from helpdesk.models import (
+    CLOSED_STATUSES,
+    Channel,
+    Conversation,
+    Message,
+    MessageKind,
+    Status,
+    Team,
+)
 
 
 def messages_visible_to(*, conversation: Conversation, as_agent: bool,
@@ -75,5 +83,5 @@ def customer_conversations(*, user) -> QuerySet[Conversation]:
 def open_chat_of(*, user) -> Conversation | None:
     """The customer's chat that is still going on, if any."""
     return (Conversation.objects.filter(customer=user, channel=Channel.CHAT)
-            .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+            .exclude(status__in=CLOSED_STATUSES)
             .order_by("-created_at").first())

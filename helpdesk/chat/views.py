@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.downloads import content_disposition
 from accounts.limits import Throttled, client_ip, throttle
 from common.errors import NotFound
-from helpdesk.access import access_attachment, access_conversation
+from helpdesk.access import access_attachment, access_conversation, is_support_staff
 from helpdesk.attribution import source_article_for
 from helpdesk.chat.forms import ChatStartForm
 from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Status
@@ -26,11 +26,7 @@ from helpdesk.services.conversations import conversation_open
 from helpdesk.services.queue import chat_open_now
 from helpdesk.services.ratings import conversation_rate
 
-SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: email:attachment_download
-
-
-def _is_agent(user) -> bool:
-    return user.is_staff and (user.is_agent or user.is_manager)
+SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: the mail app's download
 
 
 @login_required
@@ -110,7 +106,7 @@ def chat_upload(request, reference):
         return _json_error("invalid_field", _("Missing client id."), field="client_id")
     try:
         posted = attachment_post(conversation=conversation, user=request.user,
-                                 as_agent=_is_agent(request.user),
+                                 as_agent=is_support_staff(request.user),
                                  upload=request.FILES.get("file"), client_id=client_id,
                                  caption=request.POST.get("caption", ""), ip=client_ip(request))
     except ValidationError as exc:

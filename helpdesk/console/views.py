@@ -26,7 +26,7 @@ from accounts.choices import Topic
 from accounts.erasure import ErasureRefused, customer_erase
 from accounts.models import AgentProfile, AgentStatus, CustomerProfile
 from accounts.redirects import safe_next
-from helpdesk.access import access_conversation
+from helpdesk.access import access_conversation, is_support_staff
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
 from helpdesk.models import CannedReply, Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
@@ -47,7 +47,7 @@ BOXES = [(box, _BOX_LABELS[box]) for box in BOX_NAMES]
 
 def _require_agent(request):
     user = request.user
-    if not (user.is_staff and (user.is_agent or user.is_manager)):
+    if not is_support_staff(user):
         raise PermissionDenied
 
 

@@ -33,7 +33,7 @@ from faq.selectors import category_tiles
 from helpdesk.access import access_conversation
 from helpdesk.attribution import source_article_for
 from helpdesk.helpcenter.forms import ReplyForm, ReportProblemForm
-from helpdesk.models import Channel, Status
+from helpdesk.models import CLOSED_STATUSES, Channel
 from helpdesk.selectors import customer_conversations, messages_visible_to
 from helpdesk.services.availability import support_availability
 from helpdesk.services.conversations import request_reply
@@ -187,9 +187,9 @@ def request_detail(request, reference):
     thread = [{**message_payload(m, list(m.attachments.all())), "when": m.created_at}
                 for m in messages_visible_to(conversation=conversation, as_agent=False)]
     live_chat = (conversation.channel == Channel.CHAT
-                 and conversation.status not in (Status.RESOLVED, Status.CLOSED))
+                 and conversation.status not in CLOSED_STATUSES)
     return render(request, "requests/detail.html", {
         "conversation": conversation, "thread": thread, "form": form,
         "live_chat": live_chat,
-        "closed": conversation.status in (Status.RESOLVED, Status.CLOSED),
+        "closed": conversation.status in CLOSED_STATUSES,
     }, status=status)

@@ -15,6 +15,10 @@ class MailConfig(AppConfig):
         # Imported here, not at the top: they import models, which exist once apps are loaded.
         from helpdesk.mail import erasure, receivers
         from helpdesk.models import Message
+        from helpdesk.services.messages import attachment_url_register
+
+        # Any other file a message carries downloads from here (mail.views.attachment_download).
+        attachment_url_register(inline=False, url_name="email:attachment_download")
 
         customer_erasing.connect(erasure.on_customer_erasing, dispatch_uid="mail_erasure")
         # Mail held because its sender's address was not verified goes in once it is.

@@ -56,11 +56,11 @@ from helpdesk.mail.routing import email_conversation_route, topic_guess
 from helpdesk.mail.tokens import reply_token_parse
 from helpdesk.models import Attachment, Channel, Conversation, Message
 from helpdesk.services.conversations import conversation_open, customer_reply
+from helpdesk.services.messages import MAX_BODY_LENGTH
 from orders.photos import photo_clean
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 5000  # helpdesk.services.messages.MAX_BODY_LENGTH
 # Temporary: the database cannot be reached. Anything else a message makes the pipeline raise
 # is a fault of (or with) that message: it is quarantined ("failed"). When even that record
 # cannot be written (e.g. the disk is full), the message is deferred too.
@@ -262,8 +262,8 @@ def _customer_of(parsed: ParsedEmail):
 
 def _body(parsed: ParsedEmail, language: str) -> str:
     text = parsed.text.strip()
-    if len(text) > MAX_BODY:
-        text = text[: MAX_BODY - 2].rstrip() + " …"
+    if len(text) > MAX_BODY_LENGTH:
+        text = text[: MAX_BODY_LENGTH - 2].rstrip() + " …"
     if not text and not parsed.attachments:
         with translation.override(language):
             text = _("(The email had no text.)")

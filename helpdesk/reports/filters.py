@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Topic
 from accounts.models import MembershipTier
+from helpdesk.access import is_support_staff
 from helpdesk.models import Channel, Conversation, Team
 
 DEFAULT_DAYS = 30
@@ -33,8 +34,7 @@ def report_tz() -> ZoneInfo:
 
 
 def can_view_reports(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff
-                and (user.is_manager or user.is_agent))
+    return is_support_staff(user)
 
 
 def check_can_view_reports(user) -> None:

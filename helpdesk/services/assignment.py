@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentStatus
 from helpdesk import realtime
+from helpdesk.access import is_support_staff
 from helpdesk.models import CLOSED_STATUSES, AgentPresence, Channel, Conversation, Status, Team
 from helpdesk.services import queue
 from helpdesk.services.messages import event_post
@@ -66,7 +67,7 @@ def _team_for(agent, topic: str) -> Team | None:
 
 def conversation_assign(*, conversation: Conversation, agent) -> Conversation:
     """Give a waiting chat to ``agent`` (an agent claiming it, or a manager's choice)."""
-    if not (agent.is_active and agent.is_staff and (agent.is_agent or agent.is_manager)):
+    if not is_support_staff(agent):
         raise ValidationError(_("Only an active agent can take a conversation."), code="invalid")
     with transaction.atomic():
         conv = Conversation.objects.select_for_update().get(pk=conversation.pk)

@@ -84,6 +84,17 @@ def event_text(event: str, name: str) -> str:
     return str(template) % {"name": name} if template is not None else name
 
 
+# Where a client fetches an attachment. The core serves none itself: the chat app shows the
+# images photo_clean re-encoded inline, the mail app offers every other file as a download.
+# Each registers the name of its URL in its AppConfig.ready(), so the core names neither app.
+ATTACHMENT_URL_NAMES: dict[bool, str] = {}  # is_inline_image -> URL name
+
+
+def attachment_url_register(*, inline: bool, url_name: str) -> None:
+    """The app serving inline images (``inline``) or downloads names its URL (taking ``pk``)."""
+    ATTACHMENT_URL_NAMES[inline] = url_name
+
+
 def message_payload(message: Message, attachments: list | None = None) -> dict:
     """The public form of a message, as clients receive it.
 
@@ -123,8 +134,7 @@ def message_frame(*, id: int, seq: int, reference: str, author_role: str, author
             {"id": a.pk, "name": a.original_name, "content_type": a.content_type,
              "size": a.size, "width": a.width, "height": a.height,
              "image": a.is_inline_image,
-             "url": reverse("chat:attachment" if a.is_inline_image
-                            else "email:attachment_download", args=[a.pk])}
+             "url": reverse(ATTACHMENT_URL_NAMES[a.is_inline_image], args=[a.pk])}
             for a in attachments
         ],
     }

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from common.errors import NotFound
 from helpdesk.mail.models import OutboundKind
 from helpdesk.mail.outbox import outbox_enqueue_many, outbox_row
-from helpdesk.models import Conversation, RatingSource, SatisfactionRating, Status
+from helpdesk.models import CLOSED_STATUSES, Conversation, RatingSource, SatisfactionRating
 from helpdesk.services.ratings import (
     rating_answered,
     rating_exists,
@@ -52,7 +52,7 @@ def surveys_schedule(*, now=None) -> int:
     delay = timedelta(hours=settings.SURVEY_DELAY_HOURS)
     candidates = list(
         Conversation.objects.filter(
-            status__in=[Status.RESOLVED, Status.CLOSED],
+            status__in=CLOSED_STATUSES,
             resolved_at__lte=now - delay,
             resolved_at__gte=now - timedelta(days=settings.SURVEY_MAX_AGE_DAYS),
             survey__isnull=True, rating__isnull=True,
@@ -218,7 +218,7 @@ def surveys_step_batch(*, survey_ids, now=None) -> dict[str, int]:
             conversation = conversations[survey.conversation_id]
             is_rated = conversation.pk in rated
             if survey.status == SurveyStatus.SCHEDULED:
-                if conversation.status not in (Status.RESOLVED, Status.CLOSED):
+                if conversation.status not in CLOSED_STATUSES:
                     reopened.append(survey.pk)  # a new survey comes with the next resolution
                     count("reopened")
                     continue
