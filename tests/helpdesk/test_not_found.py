@@ -2,8 +2,6 @@
 (helpdesk.middleware.NotFoundMiddleware): every app's "missing" and "not yours" answer the same
 404 page, in the visitor's language."""
 
-import re
-
 import pytest
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
@@ -35,8 +33,7 @@ def _others(kind):
 def _page(client, path) -> str:
     response = client.get(path)
     assert response.status_code == 404
-    html = response.content.decode().replace(path, "PATH")  # the language form's "next"
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("kind", ["order", "address", "request", "chat"])
