@@ -16,11 +16,12 @@ rating however many submissions race.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Field, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -166,12 +167,6 @@ def _lock_customers(customer_ids: list[int]) -> None:
             [ADVISORY_LOCK_NAMESPACE, sorted(customer_ids)])
 
 
-def survey_step(*, survey_id: int, now=None) -> str:
-    """Take one due survey through its next step; return what happened."""
-    steps = surveys_step_batch(survey_ids=[survey_id], now=now)
-    return next(iter(steps), "busy")
-
-
 def surveys_step_batch(*, survey_ids, now=None) -> dict[str, int]:
     """Take due surveys through their next step in one transaction; count what happened.
 
@@ -269,12 +264,14 @@ def _write_tokens(surveys: list[Survey], column: str, **values) -> None:
     table = ops.quote_name(Survey._meta.db_table)
     assignments, params = [], []
     for name, value in values.items():
-        field = Survey._meta.get_field(name)
+        # Every name here is a concrete field of Survey: a column, never a reverse relation.
+        field = cast(Field, Survey._meta.get_field(name))
         if isinstance(value, F):
-            assignments.append(f"{ops.quote_name(field.column)} = "
-                               f"{ops.quote_name(Survey._meta.get_field(value.name).column)}")
+            source = cast(Field, Survey._meta.get_field(value.name))  # type: ignore[attr-defined]
+            assignments.append(f"{ops.quote_name(cast(str, field.column))} = "
+                               f"{ops.quote_name(cast(str, source.column))}")
             continue
-        assignments.append(f"{ops.quote_name(field.column)} = %s")
+        assignments.append(f"{ops.quote_name(cast(str, field.column))} = %s")
         params.append(field.get_db_prep_save(value, db))
     assignments.append(f"{ops.quote_name(column)} = v.column2")
     rows = ", ".join(["(%s, %s)"] * len(surveys))
