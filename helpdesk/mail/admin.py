@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from helpdesk.admin_base import ServiceLogAdmin
-from helpdesk.mail.inbound import (
+from helpdesk.mail.inbound.review import (
     RELEASABLE_REASONS,
     ReviewRefused,
     inbound_discard,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from helpdesk.mail.inbound import email_ingest, email_parse
+from helpdesk.mail.inbound import email_ingest
 from helpdesk.mail.models import InboundEmail, InboundStatus
-from helpdesk.mail.parsing import Unreadable, mime_shape, sender_parse, text_clean
+from helpdesk.mail.parsing import Unreadable, email_parse, mime_shape, sender_parse, text_clean
 from helpdesk.models import Attachment, Channel, Conversation, Message
 from helpdesk.services.conversations import (
     chat_message_send,

@@ -11,8 +11,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from helpdesk.mail.inbound import email_ingest, email_parse
+from helpdesk.mail.inbound import email_ingest
 from helpdesk.mail.models import InboundEmail, InboundStatus, OutboundEmail, OutboundKind
+from helpdesk.mail.parsing import email_parse
 from helpdesk.mail.tokens import reply_address
 from helpdesk.models import Attachment, Channel, Conversation, Status
 from helpdesk.services.conversations import conversation_open, conversation_resolve
