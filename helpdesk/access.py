@@ -9,6 +9,21 @@ from django.db.models import Q, QuerySet
 from common.errors import NotFound
 from helpdesk.models import Attachment, Conversation, MessageKind
 
+# The kinds of message only staff see (internal notes): the one definition of which messages a
+# customer may see. The ORM reads (``visible_messages_q``), the chat's in-memory checks
+# (``message_kind_visible``) and the chat fast path's events are all built from it.
+STAFF_ONLY_KINDS: frozenset[str] = frozenset({str(MessageKind.NOTE)})
+
+
+def visible_messages_q(*, as_agent: bool) -> Q:
+    """The messages a participant may see, as a filter on ``Message``."""
+    return Q() if as_agent else ~Q(kind__in=sorted(STAFF_ONLY_KINDS))
+
+
+def message_kind_visible(*, kind: str, as_agent: bool) -> bool:
+    """Whether a participant may see a message of ``kind`` (``visible_messages_q`` in memory)."""
+    return as_agent or str(kind) not in STAFF_ONLY_KINDS
+
 
 def is_support_staff(user) -> bool:
     """An agent or a manager: an active staff member whose role works in conversations (the
@@ -70,7 +85,7 @@ def access_attachment(*, user, pk) -> Attachment:
         raise NotFound(pk)
     conversation = access_conversation(user=user, reference=att.message.conversation.reference)
     # Staff who pass access_conversation are agents or managers.
-    if att.message.kind == MessageKind.NOTE and not user.is_staff:
+    if not message_kind_visible(kind=att.message.kind, as_agent=user.is_staff):
         raise NotFound(pk)
     if conversation.pk != att.message.conversation_id:
         raise NotFound(pk)

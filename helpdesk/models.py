@@ -147,7 +147,7 @@ class Message(models.Model):
                                     condition=~models.Q(client_id=""),
                                     name="message_client_id_unique"),
         ]
-        # The chat's rate limit counts each user's recent messages (chat_db.rate_limited).
+        # The chat's rate limit counts each user's recent messages (selectors.over_rate_limit).
         indexes = [models.Index(fields=["author", "created_at"], name="message_author_recent")]
 
     def __str__(self):

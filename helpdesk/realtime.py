@@ -55,8 +55,11 @@ def conversation_event(conversation_id: int, kind: str, **data) -> None:
     """Tell everyone in a conversation that ``kind`` happened (after commit).
 
     ``kind`` is one of ``message``, ``typing``, ``read``, ``state``: the consumers' handlers
-    ``conversation_<kind>``. Events carry ids only; consumers load what they show from the
-    database and check visibility there.
+    ``conversation_<kind>``. A ``message`` event carries the message's id, its sequence number
+    and whether only staff may see it (``access.message_kind_visible``), so a customer's socket
+    skips a note without reading it; a public text message the chat's fast path posted also
+    carries its frame, which a socket holding everything before it sends as it is (decision
+    0014). Everything else the consumers read from the database, checking visibility there.
     """
     broadcast_on_commit(
         conversation_group(conversation_id),
@@ -83,7 +86,7 @@ def user_recheck(user_id: int) -> None:
     """Ask every socket of ``user_id`` to re-validate its session and role now (after commit).
 
     Sent on logout, password change, deactivation and role changes; the sockets' periodic
-    check closes them anyway within CHAT_RECHECK_SECONDS if this hint is lost.
+    check closes them anyway within CHAT_HEARTBEAT_SECONDS if this hint is lost.
     """
     broadcast_on_commit(user_group(user_id), {"type": "user.recheck"})
 

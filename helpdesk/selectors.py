@@ -1,17 +1,13 @@
 """Reads of the conversation core, with their joins."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime, timedelta
 
-from helpdesk.access import visible_conversations
-from helpdesk.models import (
-    CLOSED_STATUSES,
-    Channel,
-    Conversation,
-    Message,
-    MessageKind,
-    Status,
-    Team,
-)
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from helpdesk.access import visible_conversations, visible_messages_q
+from helpdesk.models import CLOSED_STATUSES, Channel, Conversation, Message, Status, Team
 
 
 def messages_visible_to(*, conversation: Conversation, as_agent: bool,
@@ -22,7 +18,7 @@ def messages_visible_to(*, conversation: Conversation, as_agent: bool,
     if upto_seq is not None:
         qs = qs.filter(seq__lte=upto_seq)
     if not as_agent:
-        qs = qs.exclude(kind=MessageKind.NOTE)
+        qs = qs.filter(visible_messages_q(as_agent=False))
     return qs.select_related("author", "conversation").prefetch_related("attachments").order_by(
         "seq")
 
@@ -31,9 +27,32 @@ def latest_visible_seq(*, conversation: Conversation, as_agent: bool) -> int:
     """The highest sequence number the participant can see (customers: notes excluded)."""
     if as_agent:
         return conversation.last_seq
-    seq = (Message.objects.filter(conversation=conversation).exclude(kind=MessageKind.NOTE)
+    seq = (Message.objects.filter(visible_messages_q(as_agent=False), conversation=conversation)
            .order_by("-seq").values_list("seq", flat=True).first())
     return seq or 0
+
+
+def rate_window(*, now: datetime | None = None) -> tuple[datetime, int]:
+    """The chat's rate limit, its one definition: (start of the window, the number of messages
+    a user may have written since then). ``CHAT_RATE_LIMIT`` messages per
+    ``CHAT_RATE_WINDOW_SECONDS``, read when asked (tests change them)."""
+    now = now or timezone.now()
+    return now - timedelta(seconds=settings.CHAT_RATE_WINDOW_SECONDS), settings.CHAT_RATE_LIMIT
+
+
+def recent_messages_of(*, author_id: int, since: datetime, limit: int) -> QuerySet:
+    """Up to ``limit`` of the user's messages written since ``since`` (an index on author and
+    time, ``message_author_recent``): the count the rate limit compares with ``limit``. The chat
+    fast path compiles this same queryset into its send statement (decision 0018)."""
+    return Message.objects.filter(author_id=author_id, created_at__gte=since).values("pk")[:limit]
+
+
+def over_rate_limit(*, author_id: int) -> bool:
+    """True when ``author_id`` already has the limit's number of messages in the window, from
+    any socket or process. Two sends racing at the limit may both pass; the per-socket frame
+    budget bounds the rest."""
+    since, limit = rate_window()
+    return len(recent_messages_of(author_id=author_id, since=since, limit=limit)) >= limit
 
 
 OPEN_STATUSES = (Status.WAITING, Status.OPEN, Status.PENDING)

@@ -31,12 +31,29 @@ from helpdesk.services.messages import event_post
 logger = logging.getLogger(__name__)
 
 
-def agent_seen(*, agent_id: int, now=None) -> None:
-    """Record that the agent's console is connected now."""
+def presence_touch(*, agent_ids, now=None) -> None:
+    """Record that these agents' consoles are connected now: the one place presence is
+    written (a console's socket, the chat's batched heartbeat, an agent going online).
+
+    One statement when every agent already has a row (the usual case); only otherwise are
+    the rows read, and one created for each agent without (concurrent first writes meet in
+    ``update_or_create``)."""
+    agent_ids = set(agent_ids)
+    if not agent_ids:
+        return
     now = now or timezone.now()
-    updated = AgentPresence.objects.filter(user_id=agent_id).update(last_seen_at=now)
-    if not updated:
+    if AgentPresence.objects.filter(user_id__in=agent_ids).update(last_seen_at=now) == len(
+            agent_ids):
+        return
+    present = set(AgentPresence.objects.filter(user_id__in=agent_ids)
+                  .values_list("user_id", flat=True))
+    for agent_id in agent_ids - present:
         AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
+
+
+def agent_seen(*, agent_id: int, now=None) -> None:
+    """Record that the agent's console is connected now (``presence_touch``)."""
+    presence_touch(agent_ids=(agent_id,), now=now)
 
 
 def _assign(conv: Conversation, agent, now) -> None:

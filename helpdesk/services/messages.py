@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk import realtime, signals
+from helpdesk.access import message_kind_visible
 from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind
 
 MAX_BODY_LENGTH = 5000
@@ -196,7 +197,7 @@ def message_post(
             if single:
                 # One statement: the row lock, the sequence number and the message. It is
                 # atomic on its own, so a reused client id (the unique constraint below) undoes
-                # the sequence increment too (docs/performance.md, "Live chat").
+                # the sequence increment too (decision 0011).
                 row = _sql_one(_POST_SQL_PG, values)
                 if row is None:
                     raise Conversation.DoesNotExist
@@ -210,7 +211,7 @@ def message_post(
                 message_id = None
             # A client id already used by this author is caught by the unique constraint on
             # (conversation, author, client_id), not looked up first: resends are rare and
-            # every message would pay the lookup (docs/performance.md, "Live chat").
+            # every message would pay the lookup (decision 0010: fewer queries per message).
             conversation.last_seq = seq
             conversation.updated_at = now
             conversation.first_response_at = first_response_at
@@ -228,7 +229,7 @@ def message_post(
             # app's receiver; helpdesk.signals).
             signals.message_posted.send(sender=Message, message=message, may_email=emails)
             realtime.conversation_event(conversation.pk, "message", seq=seq, id=message.pk,
-                                        internal=kind == MessageKind.NOTE)
+                                        internal=not message_kind_visible(kind=kind, as_agent=False))
             return Posted(message, True)
     except IntegrityError:
         # The client id was used before (a resend, or a concurrent post that won the race):

@@ -11,6 +11,7 @@ from django.db import connection
 
 from helpdesk.chat.consumers import chat_db, chat_fast
 from helpdesk.models import Channel, Conversation, Message, Status, Team
+from helpdesk.selectors import over_rate_limit
 from helpdesk.services.conversations import conversation_open, conversation_transfer
 from helpdesk.services.messages import message_payload
 from tests.chat.conftest import make_agent, messages, open_joined, run, session_key_for
@@ -94,7 +95,7 @@ def test_unusual_cases_go_to_the_general_path_and_leave_no_trace(settings):
     # The rate limit (the user's messages in the window, any conversation) is in the statement.
     assert _post(_ident(customer), conv, "third", "c5") is not None
     assert _post(_ident(customer), conv, "fourth", "c6") is None
-    assert chat_db.rate_limited(customer.pk)
+    assert over_rate_limit(author_id=customer.pk)
     assert not Message.objects.filter(client_id="c6").exists()
 
 

@@ -15,9 +15,9 @@ Design, for correctness first and then cost:
   (``on_event``, in ``chat_events``). What can be sent at once is sent at once (the next message of a joined
   conversation, whose frame travels with the event; typing; read receipts); anything that needs
   the database is queued on the socket and handled in order by one task at a time. Output goes
-  through ``_out``, which never waits for a slow client: a send that cannot complete at once
-  finishes in a task and later frames queue behind it, so one client that stops reading cannot
-  stall the hub (docs/performance.md, "Live chat", fifth pass, for the measurements behind this).
+  through ``_out`` (``chat_output``), which never waits for a slow client: a send that cannot
+  complete at once finishes in a task and later frames queue behind it, so one client that stops
+  reading cannot stall the hub (decision 0016, for the measurements behind this).
 - Database work goes through ``chat_db`` on a pool of ``CHAT_DB_THREADS`` threads
   (``chat_runtime._db``), except a text message from a joined socket on PostgreSQL, which
   ``chat_fast`` posts from the event loop in one statement. A socket runs one frame or queued
@@ -25,8 +25,8 @@ Design, for correctness first and then cost:
   order; between sockets the database decides, as it does between processes.
 - The periodic check runs from one timer per process (``chat_runtime.Heartbeats``): every
   second it checks the sockets that are due in one batched database hop
-  (``chat_db.tick_many``); only a socket with something to do (a gap to repair, lost access, a
-  session to end) runs its own full ``_tick``.
+  (``chat_tick.tick_many``); only a socket with something to do (a gap to repair, lost access, a
+  session to end) runs its own full ``_tick`` (``chat_tick.tick``).
 """
 
 import asyncio
@@ -38,9 +38,10 @@ from collections import deque
 from django.conf import settings
 
 from helpdesk import realtime
-from helpdesk.chat.consumers import chat_db, chat_fast
+from helpdesk.chat.consumers import chat_db, chat_fast, chat_tick
+from helpdesk.chat.consumers.chat_auth import CLOSE_TRY_AGAIN, CLOSE_UNAUTHENTICATED, Identity
 from helpdesk.chat.consumers.chat_db import FrameError
-from helpdesk.chat.consumers.chat_events import MAX_BACKLOG, HubEvents
+from helpdesk.chat.consumers.chat_events import HubEvents
 from helpdesk.chat.consumers.chat_runtime import _db, db_threads_close, heartbeats
 from helpdesk.chat.consumers.hub import hub
 from helpdesk.models import Status
@@ -75,7 +76,7 @@ class ChatConsumer(HubEvents):
         self.scope = scope
         self._send = send
         self.hub = None
-        self.ident: chat_db.Identity | None = None
+        self.ident: Identity | None = None
         self.joined: dict[int, dict] = {}       # conversation id -> {"ref", "cursor", "status"}
         self.by_ref: dict[str, int] = {}
         self.lock = asyncio.Lock()
@@ -102,8 +103,8 @@ class ChatConsumer(HubEvents):
                 # Redis (the socket cap, the channel layer) or the database cannot be reached:
                 # a close code the client retries on later, not a crashed application.
                 logger.warning("chat socket could not be set up; closing with %s",
-                               chat_db.CLOSE_TRY_AGAIN, exc_info=True)
-                self._close(chat_db.CLOSE_TRY_AGAIN)
+                               CLOSE_TRY_AGAIN, exc_info=True)
+                self._close(CLOSE_TRY_AGAIN)
             while True:
                 message = await receive()
                 kind = message["type"]
@@ -122,7 +123,7 @@ class ChatConsumer(HubEvents):
         await self._send({"type": "websocket.accept"})
         session_key = self.scope.get("session_key")  # consumers.session.SessionKeyMiddleware
         if not session_key:
-            self._close(chat_db.CLOSE_UNAUTHENTICATED)
+            self._close(CLOSE_UNAUTHENTICATED)
             return
         ident, code = await _db(chat_db.connection_open)(session_key=session_key,
                                                          origin=self.hub.origin)
@@ -159,64 +160,6 @@ class ChatConsumer(HubEvents):
             self.counted = False
             await _db(chat_db.connection_close)(user_id=self.ident.user.pk,
                                                 origin=self.hub.origin)
-
-    # --- output ---------------------------------------------------------------------------
-
-    def push_json(self, content: dict) -> None:
-        self.push_text(json.dumps(content, separators=(",", ":")))
-
-    def push_text(self, text: str) -> None:
-        self._out({"type": "websocket.send", "text": text})
-
-    def _out(self, message: dict) -> None:
-        """Send ``message`` now if the server takes it without waiting, else queue it behind
-        the send in progress. Never waits: the hub calls this for many sockets in a row."""
-        if self.closed:
-            return
-        if self.backlog is not None:
-            if len(self.backlog) >= MAX_BACKLOG:
-                # The client stopped reading. Give it up: it resumes from its cursors when
-                # it reconnects; the server's keepalive ends the connection.
-                logger.info("chat socket of user %s not reading; giving it up",
-                            self.ident.user.pk if self.ident else None)
-                self.closed = True
-                self.backlog.clear()
-                return
-            self.backlog.append(message)
-            return
-        send = self._send(message)
-        try:
-            waiting = send.send(None)
-        except StopIteration:
-            return
-        except (OSError, RuntimeError):
-            # The client left (uvicorn raises ClientDisconnected, an OSError, or RuntimeError
-            # once it has sent the close); the disconnect follows.
-            logger.debug("chat socket gone before a send", exc_info=True)
-            self.closed = True
-            return
-        self.backlog = deque()
-        self.spawn(self._flush(send, waiting))
-
-    async def _flush(self, send, waiting) -> None:
-        try:
-            await _finish(send, waiting)
-            while self.backlog:
-                await self._send(self.backlog.popleft())
-        except (OSError, RuntimeError):
-            logger.debug("chat socket gone during a send", exc_info=True)
-            self.closed = True
-        finally:
-            self.backlog = None
-
-    def _error(self, code: str, message: str = "", **extra) -> None:
-        # ``type``, ``code`` and ``message`` last: no extra field may replace them.
-        self.push_json({**{k: v for k, v in extra.items() if v is not None},
-                        "type": "error", "code": code, "message": message})
-
-    def _close(self, code: int) -> None:
-        self._out({"type": "websocket.close", "code": code})
-        self.closed = True
 
     # --- client frames ----------------------------------------------------------------------
 
@@ -348,15 +291,15 @@ class ChatConsumer(HubEvents):
             self._offer(conv_id, joined, posted.seq,
                         json.dumps(posted.frame, separators=(",", ":")))
         event = {"type": "conversation.message", "conversation": conv_id, "seq": posted.seq,
-                 "id": posted.id, "internal": internal}
-        if not internal:
+                 "id": posted.id, "internal": not posted.public}
+        if posted.public:
             event["frame"] = posted.frame
         group = realtime.conversation_group(conv_id)
         self.hub.deliver(group, event, skip=self)
         self.push_json({"type": "ack", "conversation": ref, "client_id": client_id,
                         "id": posted.id, "seq": posted.seq})
         self.hub.send_remote(group, event)
-        if not internal and (
+        if posted.public and (
                 (self.ident.as_agent and posted.status == Status.WAITING
                  and posted.assignee_id is None)
                 or (not self.ident.as_agent and posted.status == Status.PENDING)):
@@ -393,24 +336,7 @@ class ChatConsumer(HubEvents):
         "typing": on_typing, "read": on_read,
     }
 
-    # --- background work and the periodic check --------------------------------------------
-
-    def spawn(self, coro) -> None:
-        """Run ``coro`` for this socket in the background; errors logged."""
-        task = asyncio.get_running_loop().create_task(self._guarded(coro))
-        if self.tasks is None:
-            self.tasks = set()
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _guarded(self, coro) -> None:
-        try:
-            await coro
-        except asyncio.CancelledError:
-            pass
-        except Exception:
-            if not self.closed:  # else the client left while we were sending
-                logger.exception("chat background work failed")
+    # --- the periodic check -----------------------------------------------------------------
 
     async def _tick(self) -> None:
         if self.ident is None or self.closed:
@@ -419,7 +345,7 @@ class ChatConsumer(HubEvents):
             cursors = {cid: j["cursor"] for cid, j in self.joined.items()}
             checked_key = self.ident.session_key
             try:
-                result = await _db(chat_db.tick)(ident=self.ident, cursors=cursors)
+                result = await _db(chat_tick.tick)(ident=self.ident, cursors=cursors)
             except Exception:
                 logger.exception("chat tick failed")
                 return
@@ -461,26 +387,6 @@ class ChatConsumer(HubEvents):
     def _recheck_if_open(self) -> None:
         if not self.closed:
             self.spawn(self._tick())
-
-
-async def _finish(coro, waiting) -> None:
-    """Drive ``coro``, which yielded ``waiting`` on its first step, to its end (as a Task
-    would): used for the rare send that had to wait for a slow client."""
-    while True:
-        try:
-            if waiting is None:
-                await asyncio.sleep(0)
-            else:
-                await waiting
-        except asyncio.CancelledError:
-            coro.close()
-            raise
-        except Exception:  # noqa: S110 - the coroutine reads the outcome itself (below)
-            pass
-        try:
-            waiting = coro.send(None)
-        except StopIteration:
-            return
 
 
 def _str(value) -> str | None:

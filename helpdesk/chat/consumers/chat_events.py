@@ -13,17 +13,18 @@ import json
 from collections import deque
 
 from helpdesk.chat.consumers import chat_db
+from helpdesk.chat.consumers.chat_auth import CLOSE_UNAUTHENTICATED
+from helpdesk.chat.consumers.chat_output import MAX_BACKLOG, SocketOutput
 from helpdesk.chat.consumers.chat_runtime import _db
 from helpdesk.models import Status
 
 DEBOUNCE = 0.3              # coalesce state / inbox recomputation
-MAX_BACKLOG = 1000          # frames (or queued events) held for one socket before it is given up
 GAP_WAIT = 0.25             # how long a frame that arrived early waits for the ones before it
 MAX_HELD = 200              # frames held per conversation while waiting for a gap to fill
 SKIP = ""                   # a held "frame" for a note: the customer's cursor just moves past it
 
 
-class HubEvents:
+class HubEvents(SocketOutput):
     """Mixed into ``ChatConsumer``, whose state it uses (``joined``, ``lock``, ``events``...)."""
 
     __slots__ = ()
@@ -103,7 +104,7 @@ class HubEvents:
             self.spawn(self._tick())
         elif kind == "user.session_ended":
             if event.get("session_key") == self.ident.session_key:
-                self._close(chat_db.CLOSE_UNAUTHENTICATED)
+                self._close(CLOSE_UNAUTHENTICATED)
         elif kind == "user.session_rotated":
             # This browser's session got a new key and stays signed in (helpdesk.sessions):
             # check that one from now on.

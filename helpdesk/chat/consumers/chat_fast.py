@@ -4,14 +4,16 @@ Everything else (the embedded SQLite default, attachments, a resend, a closed ch
 emails, any error) goes the general way (``chat_db.send`` through ``message_post``), which
 is also what this path falls back to whenever its one statement does not return a row.
 
-Why a second path (docs/performance.md, "Live chat", fourth and fifth passes): through the
+Why a second path (decisions 0014, 0018 and 0019): through the
 general path a message cost about 3.5 ms of server CPU, more than half of it in handing the work
 to a database thread and back (asgiref's hop, Django's cursor wrappers and client-side parameter
 quoting, ``close_old_connections`` twice), all under the GIL the event loop needs too. Here the
 event loop itself runs one statement on an asynchronous psycopg connection of a small per-loop
 pool: the visibility check (``access.visible_conversations``, compiled by the ORM once per kind
-of user), the rate limit (the user's messages in the window, ``chat_db.rate_limited``'s rule,
-on an index), the row lock and the sequence number (``UPDATE ... RETURNING``) and the insert, in
+of user), the rate limit (``selectors.recent_messages_of`` over ``selectors.rate_window``, the
+queryset ``selectors.over_rate_limit`` counts, compiled once; an index), whether the message
+would leave as an email (``messages.emailed_channels``: then the general path sends it, with its
+outbox row), the row lock and the sequence number (``UPDATE ... RETURNING``) and the insert, in
 one implicit transaction, committed before it returns (so the acknowledgement still follows the
 commit, and a reused client id undoes the increment). The caller then broadcasts the message
 with its frame, so receivers in the conversation send it without reading the database
@@ -21,6 +23,10 @@ quarter of the server's CPU per message.
 Conversations whose state a message changes (an agent answering an unassigned waiting chat, a
 customer answering a "waiting for customer" one) get that change through the services
 afterwards, as ``chat_message_send`` does after ``message_post``.
+
+Every rule in the statement comes from the core's own definition, so the two paths cannot
+drift: tests/chat/test_chat_paths.py posts the same sequence through both and compares the rows
+written and the frames each client receives.
 """
 
 import asyncio
@@ -29,18 +35,24 @@ import threading
 import weakref
 from collections import deque
 from dataclasses import dataclass
-from datetime import timedelta
 
 import psycopg
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from helpdesk.access import visible_conversations
-from helpdesk.chat.consumers.chat_db import Identity, compile_marked, shape_key
+from helpdesk.access import message_kind_visible, visible_conversations
+from helpdesk.chat.consumers.chat_auth import Identity
+from helpdesk.chat.consumers.chat_statements import compile_marked, shape_key
 from helpdesk.chat.consumers.loops import per_loop
-from helpdesk.models import CLOSED_STATUSES, AuthorRole, Channel, MessageKind
-from helpdesk.services.messages import MAX_BODY_LENGTH, message_frame, text_storable
+from helpdesk.models import CLOSED_STATUSES, AuthorRole, MessageKind
+from helpdesk.selectors import rate_window, recent_messages_of
+from helpdesk.services.messages import (
+    MAX_BODY_LENGTH,
+    emailed_channels,
+    message_frame,
+    text_storable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +64,8 @@ _POST_SQL = """WITH u AS (
                                  ELSE c.first_response_at END
     WHERE c.id = %s AND c.id IN ({visible})
       AND (%s OR NOT (c.status = ANY(%s)))
-      AND NOT (%s AND c.channel = ANY(%s))
-      AND (SELECT count(*) FROM (SELECT 1 FROM helpdesk_message r
-           WHERE r.author_id = %s AND r.created_at >= %s LIMIT %s) recent) < %s
+      AND NOT (c.channel = ANY(%s))
+      AND (SELECT count(*) FROM ({recent}) recent) < %s
     RETURNING c.last_seq, c.status, c.assignee_id)
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
@@ -69,6 +80,7 @@ class Posted:
     status: str
     assignee_id: int | None
     frame: dict
+    public: bool  # a customer may see it (``access.message_kind_visible``)
 
 
 def enabled(alias: str = "default") -> bool:
@@ -80,11 +92,26 @@ def enabled(alias: str = "default") -> bool:
 # --- the connection pool ----------------------------------------------------------------------
 
 class _Pool:
-    """A few ``AsyncConnection``s (autocommit) for one event loop.
+    """A few ``AsyncConnection``s (autocommit) for one event loop. A connection that failed is
+    discarded.
 
-    Hand-written rather than psycopg_pool because it must be closable from any thread after its
-    loop is gone (a test database cannot be dropped while a connection is open; ``close_all``)
-    and needs none of that pool's background workers. A connection that failed is discarded.
+    Why not psycopg_pool's ``AsyncConnectionPool`` (3.3.3, the version pinned for Django's pool,
+    decisions 0027 and 0028), checked for issue 13: it is first in, first out as this one must
+    be (decision 0019): ``getconn`` queues a caller in the ``_waiting`` deque when no connection
+    is idle, and a returned connection goes to ``_waiting.popleft()`` under the pool's lock,
+    so a newcomer never overtakes a waiter (and a measurement of 64 waiters on 4 connections
+    got them in arrival order with both pools). But:
+
+    - it costs more CPU where the fast path is tight: borrowing, one ``SELECT``, returning, 64
+      concurrent callers on 4 connections, 2026-12-07 on the shared 2-core machine (noisy,
+      three alternating runs each): this pool 159-258 us of client CPU a borrow, psycopg_pool
+      312-407 us (its lock taken twice, the reset and stats on every return); one caller at a
+      time 113-203 against 177-192 us. The whole fast path costs about 520 us a message.
+    - it belongs to one event loop and runs worker tasks there (three, plus its scheduler): a
+      loop that ends first leaves them pending ("Task was destroyed but it is pending"), and
+      its ``close()`` must be awaited on that loop. This pool is closed from any thread after
+      its loop is gone (``close_all``: a test database cannot be dropped while a connection is
+      open; every ``async_to_sync`` call in the tests runs a loop of its own).
     """
 
     def __init__(self, params: dict, size: int):
@@ -209,7 +236,8 @@ def close_all() -> None:
 
 # --- the statement ----------------------------------------------------------------------------
 
-_visible: dict[tuple, tuple] = {}
+_visible: dict[tuple, object] = {}
+_recent: dict[tuple, object] = {}
 
 
 def _visible_sql(ident: Identity, conversation_id: int) -> tuple[str, list] | None:
@@ -222,6 +250,18 @@ def _visible_sql(ident: Identity, conversation_id: int) -> tuple[str, list] | No
             lambda user, m: visible_conversations(user=user).filter(pk=m["conversation"])
             .order_by().values("pk"), ident, "default")
     return entry.bind(conversation=conversation_id, user=ident.user.pk)
+
+
+def _recent_sql(ident: Identity, since, limit: int) -> tuple[str, list]:
+    """``selectors.recent_messages_of`` (the messages the rate limit counts) as SQL and its
+    parameters, compiled once per limit (the limit is part of the SQL: ``LIMIT n``)."""
+    entry = _recent.get(("default", limit))
+    if entry is None:
+        entry = _recent[("default", limit)] = compile_marked(
+            lambda user, m: recent_messages_of(author_id=m["user"], since=m["since"],
+                                               limit=limit),
+            ident, "default", required=("user", "since"))
+    return entry.bind(user=ident.user.pk, since=since)
 
 
 async def post(*, ident: Identity, conversation_id: int, reference: str, body: str,
@@ -243,18 +283,18 @@ async def post(*, ident: Identity, conversation_id: int, reference: str, body: s
     first = as_agent and not internal
     now = timezone.now()
     role = AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER
-    limit = settings.CHAT_RATE_LIMIT
+    since, limit = rate_window(now=now)
+    recent_sql, recent_params = _recent_sql(ident, since, limit)
     params = [now, first, now, conversation_id, *visible_params,
               internal, [str(s) for s in CLOSED_STATUSES],
-              first, [str(Channel.EMAIL), str(Channel.WEB)],
-              ident.user.pk, now - timedelta(seconds=settings.CHAT_RATE_WINDOW_SECONDS), limit,
-              limit,
+              emailed_channels(author_role=role, kind=kind), *recent_params, limit,
               conversation_id, ident.user.pk, str(role), str(kind), body, client_id, now]
     pool = _pool()
     conn = await pool.get()
     ok = False
     try:
-        cur = await conn.execute(_POST_SQL.format(visible=visible_sql), params)
+        cur = await conn.execute(_POST_SQL.format(visible=visible_sql, recent=recent_sql),
+                                 params)
         row = await cur.fetchone()
         ok = True
     except psycopg.errors.UniqueViolation:
@@ -273,4 +313,5 @@ async def post(*, ident: Identity, conversation_id: int, reference: str, body: s
         id=message_id, seq=seq, reference=reference, author_role=str(role),
         author_name=ident.user.get_short_name(), kind=str(kind), event="", body=body,
         client_id=client_id, created_at=now, attachments=[])}
-    return Posted(message_id, seq, status, assignee_id, frame)
+    return Posted(message_id, seq, status, assignee_id, frame,
+                  message_kind_visible(kind=kind, as_agent=False))

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from helpdesk.chat.consumers import caps, chat_db, chat_fast
+from helpdesk.chat.consumers import caps, chat_fast, chat_tick
 from helpdesk.chat.consumers.hub import hub
 from helpdesk.chat.consumers.loops import per_loop
 
@@ -42,13 +42,13 @@ def _hop(fn, args, kwargs):
 
     On PostgreSQL with Django's connection pool (the default, ``DATABASE_POOL_MAX_SIZE``) a hop
     borrows a pooled connection and gives it back at the end (``CONN_MAX_AGE`` is 0), and the
-    pool checks it when lent: 60-120 us more per hop than a kept connection, measured in
-    docs/performance.md, "Database connections". Without the pool (``CONN_MAX_AGE`` > 0) a
+    pool checks it when lent: 60-120 us more per hop than a kept connection (decisions 0027
+    and 0028). Without the pool (``CONN_MAX_AGE`` > 0) a
     thread keeps its connection, and the health check (``CONN_HEALTH_CHECKS``: a ``SELECT 1``
     before the first query of a hop) is done at most every ``HEALTH_CHECK_INTERVAL`` seconds
     per connection, not once per frame; a connection the server dropped within the interval
     fails one hop (``server_error``: the client resends with the same client id) and is
-    replaced on the next (docs/performance.md, "Live chat")."""
+    replaced on the next (decision 0011)."""
     close_old_connections()
     now = time.monotonic()
     for conn in connections.all(initialized_only=True):
@@ -69,8 +69,9 @@ def _db(fn):
     Plain ``run_in_executor``, not asgiref's ``SyncToAsync``: that one copies the socket task's
     context into the thread and back, so every context-local object the hop touches (Django's
     cache handle with its own Redis connection pool, the active translation) was created again
-    for each socket and kept for the socket's life: about 30 KB and one Redis connection per
-    idle socket (docs/performance.md, "Live chat", fifth pass). A chat thread keeps its own.
+    for each socket and kept for the socket's life: about 50 KB and one Redis connection per
+    idle socket (78 -> 28 KB per idle socket without it, decision 0020). A chat thread keeps
+    its own.
     """
     async def call(*args, **kwargs):
         return await asyncio.get_running_loop().run_in_executor(
@@ -184,7 +185,7 @@ class Heartbeats:
             self.add(c)  # next round first: a failing check must not drop a socket
         items = [(c.ident, {cid: j["cursor"] for cid, j in c.joined.items()}) for c in live]
         try:
-            results = await _db(chat_db.tick_many)(items=items)
+            results = await _db(chat_tick.tick_many)(items=items)
         except Exception:
             logger.exception("chat batched check failed")
             results = [None] * len(live)

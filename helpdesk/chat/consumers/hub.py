@@ -2,8 +2,7 @@
 
 Channels' usual design gives every socket its own channel-layer channel, its own subscription to
 each group it joins and its own task waiting on the layer; every event then costs a queue, a
-task switch and a dispatch per socket. Measured on this machine (docs/performance.md, "Live
-chat", fifth pass) that machinery alone cost more CPU per message than the whole budget of the
+task switch and a dispatch per socket. Measured on this machine (decision 0016) that machinery alone cost more CPU per message than the whole budget of the
 latency target, and ~10 KB per idle socket. Here a process has **one** channel on the layer
 (channels-redis in production, the in-memory layer on the embedded default). The hub subscribes
 that channel to a group once, while any of its sockets needs the group, and hands each event

@@ -2,11 +2,11 @@
 
 Channels' ``AuthMiddlewareStack`` loads the session and the user before the consumer runs (two
 hops on the one thread all ``database_sync_to_async`` calls share) and keeps both objects in the
-scope for the socket's whole life. The chat consumer validates the session itself, afresh, in
-its own first database hop (``chat_db.connection_open``: the session row, the user, the
-password hash and ``is_active`` through ``django.contrib.auth.get_user``), and re-validates it
-on every periodic check, so the middleware only reads the cookie: a connection storm costs one
-hop per socket instead of three, and an idle socket keeps no session or lazy user.
+scope for the socket's whole life. The chat socket validates the session itself, afresh, in its
+own first database hop (``chat_db.connection_open``: the session row, the user, the password
+hash and ``is_active`` through ``django.contrib.auth.get_user``), and re-validates it on every
+periodic check (``chat_tick``), so the middleware only reads the cookie: a connection storm
+costs one hop per socket instead of three, and an idle socket keeps no session or lazy user.
 """
 
 from django.conf import settings
