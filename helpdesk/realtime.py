@@ -23,10 +23,6 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def team_group(team_id: int) -> str:
-    return f"team.{team_id}"
-
-
 AGENTS_GROUP = "agents"
 
 

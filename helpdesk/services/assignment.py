@@ -109,7 +109,7 @@ def assignment_run(*, now=None) -> list[tuple[int, int]]:
         list(AgentProfile.objects.select_for_update().filter(pk__in=[a.pk for a in agents])
              .order_by("pk").values_list("pk", flat=True))
         agents = list(queue.present_agents(now=now))
-        load = {a.user_id: a.active for a in agents}
+        load = {a.user_id: a.active for a in agents}  # type: ignore[attr-defined]  # present_agents()
         teams = {a.user_id: set(a.user.teams.values_list("pk", flat=True)) for a in agents}
         last_assigned = {a.user_id: a.status_changed_at for a in agents}
         for conv in queue.waiting_chats().select_related("customer")[:500]:
