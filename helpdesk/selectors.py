@@ -44,7 +44,9 @@ def recent_messages_of(*, author_id: int, since: datetime, limit: int) -> QueryS
     """Up to ``limit`` of the user's messages written since ``since`` (an index on author and
     time, ``message_author_recent``): the count the rate limit compares with ``limit``. The chat
     fast path compiles this same queryset into its send statement (decision 0018)."""
-    return Message.objects.filter(author_id=author_id, created_at__gte=since).values("pk")[:limit]
+    # No ordering (the model's default joins the conversation and sorts): any ``limit`` rows do.
+    return (Message.objects.filter(author_id=author_id, created_at__gte=since).order_by()
+            .values("pk")[:limit])
 
 
 def over_rate_limit(*, author_id: int) -> bool:

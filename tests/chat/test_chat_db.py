@@ -218,3 +218,15 @@ def test_a_resent_client_id_neither_posts_nor_uses_a_sequence_number(customer):
     assert (sent.created, again.created) == (True, False)
     assert (again.message.pk, again.message.seq) == (sent.message.pk, sent.message.seq)
     assert (sent.message.seq, after.message.seq, conv.last_seq) == (2, 3, 3)
+
+
+def test_the_rate_limit_counts_on_its_index_without_a_join_or_a_sort():
+    """The rate limit's queryset (counted by the general path, compiled into the fast path's
+    statement) must stay a plain range on ``message_author_recent``: the model's default
+    ordering would join every recent message's conversation and sort them, per message."""
+    from django.utils import timezone
+
+    from helpdesk.selectors import recent_messages_of
+
+    sql = str(recent_messages_of(author_id=1, since=timezone.now(), limit=5).query)
+    assert "JOIN" not in sql and "ORDER BY" not in sql
