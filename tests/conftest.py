@@ -35,10 +35,11 @@ def _isolated_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
-    """Tests read ``mail.outbox`` (locmem). Apps' emails reach it directly; tests of the
-    outbox path set EMAIL_BACKEND to the outbox (tests/mail) and its rows are then delivered
-    here too, never to a file or a server."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    """Every email takes the production path: an outbox row in the caller's transaction
+    (``EMAIL_BACKEND`` stays ``OutboxBackend``), sealed links, the trusted-address gate, then
+    the send task after commit. Only the last hop, the mail server, is swapped: rows are
+    delivered to ``mail.outbox`` (locmem), never to a file or a server."""
+    settings.EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

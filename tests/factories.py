@@ -30,7 +30,13 @@ PASSWORD = "Tr0ub4dor&3-horse"  # passes every configured password validator
 # --- accounts -------------------------------------------------------------------------------
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A plain user with no role."""
+    """A plain user with no role, whose address is proved (``email_verified_at``).
+
+    Tests send mail as production does, through the outbox and its gate
+    (``accounts.selectors.email_trusted``: an unproved address receives only proof links), so
+    people have verified their address unless a test says otherwise
+    (``email_verified_at=None``, as tests of the gate and of sign-up do).
+    """
 
     class Meta:
         model = User
@@ -40,6 +46,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     language = Language.EN
     password = PASSWORD
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -29,21 +29,24 @@ def test_the_beat_schedule_names_registered_account_tasks():
 
 
 @pytest.mark.django_db
-def test_send_password_reset_email_skips_a_user_deactivated_since_the_request():
+def test_send_password_reset_email_skips_a_user_deactivated_since_the_request(
+        django_capture_on_commit_callbacks):
     user = CustomerFactory()
     user.is_active = False
     user.save(update_fields=["is_active"])
 
-    assert tasks.send_password_reset_email.delay(user.pk).get() is False
-    assert tasks.send_password_reset_email.delay(10**9).get() is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_password_reset_email.delay(user.pk).get() is False
+        assert tasks.send_password_reset_email.delay(10**9).get() is False
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_send_password_reset_email_sends_one_link(settings):
+def test_send_password_reset_email_sends_one_link(settings, django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://help.example.test"
     user = CustomerFactory()
-    assert tasks.send_password_reset_email.delay(user.pk).get() is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_password_reset_email.delay(user.pk).get() is True
     assert len(mail.outbox) == 1
     assert "https://help.example.test/accounts/password/reset/" in mail.outbox[0].body
     assert mail.outbox[0].subject

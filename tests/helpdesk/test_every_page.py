@@ -268,7 +268,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         with django_db_blocker.unblock(), transaction.atomic(), override_settings(
                 STORAGES=storages, MEDIA_ROOT=str(media),
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                EMAIL_BACKEND="helpdesk.mail.backend.OutboxBackend",  # as in production
                 EMAIL_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             started = time.monotonic()
             call_command("seed_demo", "--no-logins", stdout=io.StringIO())

@@ -1,24 +1,11 @@
-"""The suite's user factories with proved addresses.
+"""The suite's user factories, for the email tests.
 
 Mail goes only to addresses their accounts have proved (``accounts.selectors.email_trusted``,
 the outbox's gate), and mail from an unproved one is held; the email tests are about
-everything else, so their people have verified their address unless a test says otherwise
-(``email_verified_at=None``).
+everything else, so their people have verified their address, as every factory of
+tests/factories.py makes them, unless a test says otherwise (``email_verified_at=None``).
 """
 
-import factory
-from django.utils import timezone
+from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 
-from tests import factories
-
-
-class CustomerFactory(factories.CustomerFactory):
-    email_verified_at = factory.LazyFunction(timezone.now)
-
-
-class AgentFactory(factories.AgentFactory):
-    email_verified_at = factory.LazyFunction(timezone.now)
-
-
-class ManagerFactory(factories.ManagerFactory):
-    email_verified_at = factory.LazyFunction(timezone.now)
+__all__ = ["AgentFactory", "CustomerFactory", "ManagerFactory"]

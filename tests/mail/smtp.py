@@ -69,7 +69,7 @@ class SmtpServer:
             return [str(m["Message-ID"]) for m in self.messages]
 
     def django_settings(self, settings, timeout: int = 5) -> None:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = self.port
         settings.EMAIL_HOST_USER = ""

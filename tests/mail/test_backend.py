@@ -1,4 +1,5 @@
-"""Every app's email goes through the outbox (EMAIL_BACKEND = OutboxBackend, the default):
+"""Every app's email goes through the outbox (EMAIL_BACKEND = OutboxBackend, the default,
+which the suite keeps: tests/conftest.py swaps only the delivery backend for locmem):
 password resets (accounts), return status changes (orders), chat transcripts (helpdesk).
 
 On the embedded default the send task runs eagerly after commit; each step below runs the
@@ -21,15 +22,7 @@ from tests.mail.factories import AgentFactory, CustomerFactory
 from tests.orders.conftest import make_delivered_order
 
 pytestmark = pytest.mark.django_db
-OUTBOX = "helpdesk.mail.backend.OutboxBackend"
 RESET = reverse("accounts:password_reset")
-
-
-@pytest.fixture(autouse=True)
-def outbox_backend(settings):
-    """The production wiring: send_mail writes a row; delivery to locmem (mail.outbox)."""
-    settings.EMAIL_BACKEND = OUTBOX
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def run_step(callbacks, capture):

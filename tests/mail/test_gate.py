@@ -22,16 +22,11 @@ from tests.mail.test_inbound import CORPUS
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def outbox_backend(settings):
-    settings.EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def squatter():
     """An account made with olga@example.ru by someone who never proved it."""
-    return factories.CustomerFactory(email="olga@example.ru", full_name="Not Olga")
+    return factories.CustomerFactory(email="olga@example.ru", full_name="Not Olga",
+                                     email_verified_at=None)
 
 
 def agent_reply(conversation, capture):

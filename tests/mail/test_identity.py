@@ -137,7 +137,8 @@ def test_a_manager_may_let_in_mail_that_failed_dmarc(world, settings):
 @pytest.fixture
 def squatter(reply_domain):
     """Someone signed up with Olga's address before she did; it was never verified."""
-    return factories.CustomerFactory(email="olga@example.ru", full_name="Not Olga")
+    return factories.CustomerFactory(email="olga@example.ru", full_name="Not Olga",
+                                     email_verified_at=None)
 
 
 def test_mail_from_an_unverified_accounts_address_is_held_and_its_owner_gets_a_proof_link(

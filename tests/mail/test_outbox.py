@@ -99,7 +99,7 @@ def test_a_hung_server_is_given_up_on_after_email_timeout(smtp, settings):
 def test_an_unreachable_server_is_a_temporary_failure(settings):
     from tests.services import free_port
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     row = enqueue()
     assert outbox_deliver(outbound_id=row.pk).outcome == "retry"
@@ -155,8 +155,7 @@ def test_the_outbox_backend_routes_send_mail_through_the_outbox(settings, smtp,
                                                                 django_capture_on_commit_callbacks):
     from django.core.mail import send_mail
 
-    settings.EMAIL_DELIVERY_BACKEND = settings.EMAIL_BACKEND
-    settings.EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
+    assert settings.EMAIL_BACKEND == "helpdesk.mail.backend.OutboxBackend"  # as in production
     with django_capture_on_commit_callbacks(execute=True):
         send_mail("Your return", "Approved", None, ["Anna <anna@example.com>"])
     row = OutboundEmail.objects.get()
@@ -256,7 +255,7 @@ def test_a_temporary_failure_in_a_batch_is_retried_alone_with_the_same_message_i
 def test_an_unreachable_server_gives_the_untried_rows_back_with_the_backoff(settings):
     from tests.services import free_port
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     rows = [enqueue() for _ in range(3)]
     before = timezone.now()
@@ -281,7 +280,7 @@ def test_rows_a_batch_has_no_time_for_go_back_untried(smtp, settings):
 def test_a_crash_mid_batch_leaves_the_unsent_rows_to_the_sweeper(settings):
     settings.EMAIL_SEND_LEASE_SECONDS, settings.EMAIL_TIMEOUT = 60, 5
     rows = [enqueue() for _ in range(5)]
-    settings.EMAIL_BACKEND = "tests.mail.test_outbox.CrashOnThirdBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "tests.mail.test_outbox.CrashOnThirdBackend"
     with pytest.raises(SystemExit):
         outbox_deliver_batch(limit=10)
     statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
@@ -290,7 +289,7 @@ def test_a_crash_mid_batch_leaves_the_unsent_rows_to_the_sweeper(settings):
     assert email_outbox_sweep() == 0  # their claim has not expired: they may still be on their way
     OutboundEmail.objects.filter(status=OutboundStatus.SENDING).update(
         claimed_at=timezone.now() - timedelta(minutes=5))
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert email_outbox_sweep() == 3
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
         r.message_id for r in rows)  # each once, the re-sent ones with their own Message-ID

@@ -33,9 +33,7 @@ TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
 
 
 @pytest.fixture(autouse=True)
-def outbox_backend(settings):
-    settings.EMAIL_BACKEND = "helpdesk.mail.backend.OutboxBackend"
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def site_url(settings):
     settings.SITE_URL = "https://help.example.test"
 
 

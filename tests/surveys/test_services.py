@@ -100,10 +100,11 @@ def test_one_reminder_then_expiry_and_no_second_survey(django_capture_on_commit_
         survey_by_token(token=second)
 
 
-def test_conversations_rated_in_the_chat_get_no_survey():
+def test_conversations_rated_in_the_chat_get_no_survey(django_capture_on_commit_callbacks):
     chat = resolved(channel=Channel.CHAT)
     conversation_rate(conversation=chat, customer=chat.customer, score=5)
-    run()
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
     assert not Survey.objects.exists() and mail.outbox == []
 
 
