@@ -111,6 +111,22 @@ def _chat_db_threads_closed(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def lossy_layer(settings):
+    """The configured channel layer (in-memory, or Redis pub/sub on the services run), made
+    to lose the events a test names: ``with lossy_layer.losing(type=..., group=...):``.
+    Everything runs its real path; the event is lost in the layer's ``group_send``, where a
+    full channel or a broken Redis connection loses it in production. ``lossy_layer.lost``
+    holds what was lost, so a test can check that the loss it is about happened."""
+    from tests.chat import lossy_layer as lossy
+
+    layer = settings.CHANNEL_LAYERS["default"]
+    settings.CHANNEL_LAYERS = {"default": {**layer, "BACKEND": lossy.LOSSY[layer["BACKEND"]]}}
+    lossy.LOSS = lossy.Loss()
+    yield lossy.LOSS
+    lossy.LOSS = lossy.Loss()
+
+
+@pytest.fixture
 def customer(db):
     return CustomerFactory(full_name="Ann Customer")
 

@@ -238,18 +238,18 @@ def test_duplicate_and_stale_hints_never_duplicate_a_message(customer, chat):
     run(go)
 
 
-def _silently_posted(conversation, author, bodies, monkeypatch):
-    """Messages committed with no broadcast (the layer lost the hints); their frames."""
+def _silently_posted(conversation, author, bodies, loss):
+    """Messages committed whose hints the layer lost; their frames."""
     from helpdesk.services.messages import message_payload
 
-    with monkeypatch.context() as m:
-        m.setattr(realtime, "_send", lambda group, event: None)
+    with loss.losing(type="conversation.message"):
         posted = [message_post(conversation=conversation, author=author,
                                author_role="customer", body=b).message for b in bodies]
+    assert [e["seq"] for _g, e in loss.lost] == [p.seq for p in posted]
     return [(p.seq, {"type": "message", **message_payload(p, [])}) for p in posted]
 
 
-def test_hints_arriving_out_of_order_are_delivered_in_order_once(customer, chat, monkeypatch):
+def test_hints_arriving_out_of_order_are_delivered_in_order_once(customer, chat, lossy_layer):
     key = session_key_for(customer)
 
     async def go():
@@ -257,7 +257,7 @@ def test_hints_arriving_out_of_order_are_delivered_in_order_once(customer, chat,
         await c.send(type="join", conversation=chat.reference, last_seq=0)
         await c.recv_until("message")
         (s1, f1), (s2, f2), (s3, f3) = await sync_to_async(_silently_posted)(
-            chat, customer, ["one", "two", "three"], monkeypatch)
+            chat, customer, ["one", "two", "three"], lossy_layer)
         layer = get_channel_layer()
         group = realtime.conversation_group(chat.pk)
         for seq, frame in [(s3, f3), (s2, f2)]:  # the first one comes last
@@ -273,7 +273,7 @@ def test_hints_arriving_out_of_order_are_delivered_in_order_once(customer, chat,
     run(go)
 
 
-def test_a_gap_that_stays_open_is_read_from_the_database(customer, chat, monkeypatch):
+def test_a_gap_that_stays_open_is_read_from_the_database(customer, chat, lossy_layer):
     key = session_key_for(customer)
 
     async def go():
@@ -281,7 +281,7 @@ def test_a_gap_that_stays_open_is_read_from_the_database(customer, chat, monkeyp
         await c.send(type="join", conversation=chat.reference, last_seq=0)
         await c.recv_until("message")
         (_s1, _f1), (s2, f2) = await sync_to_async(_silently_posted)(
-            chat, customer, ["lost", "arrived"], monkeypatch)
+            chat, customer, ["lost", "arrived"], lossy_layer)
         group = realtime.conversation_group(chat.pk)
         await get_channel_layer().group_send(group, {
             "type": "conversation.message", "group": group, "conversation": chat.pk,
@@ -294,7 +294,7 @@ def test_a_gap_that_stays_open_is_read_from_the_database(customer, chat, monkeyp
 
 
 def test_a_dropped_hint_is_repaired_by_the_heartbeat_without_the_client(
-        customer, chat, settings, monkeypatch):
+        customer, chat, settings, lossy_layer):
     settings.CHAT_HEARTBEAT_SECONDS = 0.5
     key = session_key_for(customer)
 
@@ -302,10 +302,11 @@ def test_a_dropped_hint_is_repaired_by_the_heartbeat_without_the_client(
         c = await Socket(key).open()
         await c.send(type="join", conversation=chat.reference, last_seq=0)
         await c.recv_until("message")
-        monkeypatch.setattr(realtime, "_send", lambda group, event: None)  # the layer loses it
-        await sync_to_async(message_post)(conversation=chat, author=customer,
-                                          author_role="customer", body="lost hint")
-        frames = await c.recv_until("heartbeat", timeout=3)
+        with lossy_layer.losing(type="conversation.message"):
+            await sync_to_async(message_post)(conversation=chat, author=customer,
+                                              author_role="customer", body="lost hint")
+            assert lossy_layer.lost_types() == ["conversation.message"]
+            frames = await c.recv_until("heartbeat", timeout=3)
         assert [m["body"] for m in messages(frames)] == ["lost hint"]
         assert frames[-1]["conversations"] == {chat.reference: 2}
         await c.close()
@@ -362,16 +363,17 @@ def test_password_change_closes_sockets_at_once(customer, chat):
 
 
 def test_deactivation_closes_within_the_heartbeat_even_without_the_broadcast(
-        customer, chat, settings, monkeypatch):
+        customer, chat, settings, lossy_layer):
     settings.CHAT_HEARTBEAT_SECONDS = 0.5
     key = session_key_for(customer)
 
     async def go():
         c = await Socket(key).open()
-        monkeypatch.setattr(realtime, "_send", lambda group, event: None)
-        await sync_to_async(type(customer).objects.filter(pk=customer.pk).update)(
-            is_active=False)
-        assert await c.closed_code(timeout=3) == 4401
+        customer.is_active = False
+        with lossy_layer.losing(group=realtime.user_group(customer.pk)):
+            await sync_to_async(customer.save)(update_fields=["is_active"])
+            assert lossy_layer.lost_types() == ["user.recheck"]  # the hint was sent, and lost
+            assert await c.closed_code(timeout=3) == 4401
     run(go)
 
 
