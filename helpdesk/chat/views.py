@@ -19,7 +19,7 @@ from common.errors import NotFound
 from helpdesk.access import access_attachment, access_conversation, is_support_staff
 from helpdesk.attribution import source_article_for
 from helpdesk.chat.forms import ChatStartForm
-from helpdesk.models import INLINE_IMAGE_TYPES, Channel, Status
+from helpdesk.models import CLOSED_STATUSES, INLINE_IMAGE_TYPES, Channel
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.conversations import conversation_open
@@ -78,7 +78,7 @@ def chat_page(request, reference):
         "conversation": conversation,
         "is_chat": conversation.channel == Channel.CHAT,
         "rating": getattr(conversation, "rating", None)
-        if conversation.status in (Status.RESOLVED, Status.CLOSED) else None,
+        if conversation.status in CLOSED_STATUSES else None,
     })
 
 
