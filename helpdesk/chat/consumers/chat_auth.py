@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from accounts.audit import acting
 from accounts.two_factor import session_satisfies
+from helpdesk.access import is_support_staff
 
 # Close codes (docs/protocol.md).
 CLOSE_UNAUTHENTICATED = 4401
@@ -80,5 +81,5 @@ def remember_roles(user, names=None) -> None:
 def role_close_code(user, as_agent: bool) -> int | None:
     """Staff must hold the agent or manager role; agents must stay staff."""
     if user.is_staff:
-        return None if (user.is_agent or user.is_manager) else CLOSE_FORBIDDEN
+        return None if is_support_staff(user) else CLOSE_FORBIDDEN
     return CLOSE_FORBIDDEN if as_agent else None

@@ -27,7 +27,7 @@ from helpdesk.chat.consumers.chat_auth import (
 from helpdesk.chat.consumers.chat_statements import delivery_rows, row_frames
 from helpdesk.chat.selectors import read_marks
 from helpdesk.chat.services import conversation_read
-from helpdesk.models import Conversation, Status
+from helpdesk.models import CLOSED_STATUSES, Conversation
 from helpdesk.selectors import inbox_counts, messages_visible_to, over_rate_limit
 from helpdesk.services import conversations as conv_services
 from helpdesk.services import messages as msg_services
@@ -79,7 +79,7 @@ def _state(ident: Identity, conv: Conversation) -> dict:
         "priority": conv.priority,
         "queue": info.as_dict() if info else None,
         "read": read_marks(conversation=conv),
-        "rated": hasattr(conv, "rating") if conv.status in (Status.RESOLVED, Status.CLOSED)
+        "rated": hasattr(conv, "rating") if conv.status in CLOSED_STATUSES
         else False,
     }
 
