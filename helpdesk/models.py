@@ -26,6 +26,20 @@ class Team(models.Model):
         return self.name
 
 
+class Tag(models.Model):
+    """A label agents put on conversations (filters, bulk actions, macros, reports)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Channel(models.TextChoices):
     CHAT = "chat", _("Live chat")
     EMAIL = "email", _("Email")
@@ -92,6 +106,19 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    tags = models.ManyToManyField(Tag, related_name="conversations", blank=True,
+                                  verbose_name=_("tags"))
+    # Live SLA: when the agent's next answer is due (the first response, or the answer to the
+    # customer's latest unanswered message), in business hours; None while nothing is owed
+    # (answered, waiting for the customer, closed). The inbox sorts and filters by it.
+    response_due_at = models.DateTimeField(_("answer due"), null=True, blank=True,
+                                           editable=False)
+    # When the assignee was warned of the coming breach, and when the team was told of the
+    # breach, for the current due time (cleared when a new one is set): each is sent once.
+    sla_warned_at = models.DateTimeField(_("SLA warning sent"), null=True, blank=True,
+                                         editable=False)
+    sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True,
+                                           editable=False)
 
     class Meta:
         verbose_name = _("conversation")
@@ -101,6 +128,7 @@ class Conversation(models.Model):
             models.Index(fields=["status", "channel"], name="conv_status_channel_idx"),
             models.Index(fields=["assignee", "status"], name="conv_assignee_status_idx"),
             models.Index(fields=["customer", "-created_at"], name="conv_customer_idx"),
+            models.Index(fields=["status", "response_due_at"], name="conv_status_due_idx"),
         ]
 
     def __str__(self):
