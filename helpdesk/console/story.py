@@ -45,11 +45,11 @@ def customer_story(*, conversation: Conversation, user) -> dict:
     decides = may_decide_returns(user)
     for r in returns:
         r.actions = return_actions_for(r.status) if decides else []
-    returns_total = returns_qs.count() if len(returns) == RETURNS_SHOWN else len(returns)
+    returns_total = returns_qs.count()
     past_qs = Conversation.objects.filter(customer=customer).exclude(pk=conversation.pk)
     past = list(past_qs.select_related("rating").order_by("-created_at", "-id")
                 [:CONVERSATIONS_SHOWN])
-    past_total = past_qs.count() if len(past) == CONVERSATIONS_SHOWN else len(past)
+    past_total = past_qs.count()
     totals = customer_order_totals(customer=customer)
     orders_total = sum(t["orders"] for t in totals)
     return {
