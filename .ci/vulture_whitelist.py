@@ -89,3 +89,9 @@ note_add
 surveys_run
 search_index_rebuild
 _.prepare
+
+# The "late" rule as a filter, for the customer's pages and search (pinned to
+# orders.selectors.shipment_is_late by tests/console/test_story.py); the flag the console's
+# template reads.
+late_shipments
+_.late

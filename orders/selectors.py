@@ -86,13 +86,12 @@ def late_shipments(*, today: date | None = None) -> QuerySet[Shipment]:
 def customer_order_totals(*, customer) -> list[dict]:
     """Lifetime orders and spend per currency, in one aggregate query: a list of
     {"currency", "orders", "spend"} (spend leaves out cancelled orders), largest count first."""
-    return list(
-        Order.objects.filter(customer=customer).order_by().values("currency")
-        .annotate(orders=Count("id"),
-                  spend=Coalesce(Sum("total", filter=~Q(status=OrderStatus.CANCELLED)),
-                                 Value(Decimal("0")), output_field=DecimalField()))
-        .order_by("-orders", "currency")
-    )
+    rows = (Order.objects.filter(customer=customer).order_by().values("currency")
+            .annotate(orders=Count("id"),
+                      spend=Coalesce(Sum("total", filter=~Q(status=OrderStatus.CANCELLED)),
+                                     Value(Decimal("0")), output_field=DecimalField()))
+            .order_by("-orders", "currency"))
+    return [dict(row) for row in rows]
 
 
 def customer_recent_orders(*, customer, limit: int) -> list[Order]:
@@ -106,5 +105,5 @@ def customer_recent_orders(*, customer, limit: int) -> list[Order]:
     today = timezone.localdate()
     for order in orders:
         for shipment in order.shipments.all():
-            shipment.late = shipment_is_late(shipment, today=today)
+            setattr(shipment, "late", shipment_is_late(shipment, today=today))  # noqa: B010
     return orders

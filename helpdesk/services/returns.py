@@ -7,6 +7,8 @@ orders service's own (with its staff check) plus an event in the conversation, i
 transaction, so the customer's history and every agent see it.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -88,12 +90,13 @@ def conversation_return_decide(*, conversation: Conversation, return_request: Re
         raise ValidationError(_("Choose an action from the list."), code="invalid")
     if return_request.customer_id != conversation.customer_id:
         raise ValidationError(_("This return is not this customer's."), code="invalid")
-    decide = {
+    decisions: dict[str, Callable[..., ReturnRequest]] = {
         "approve": return_services.return_approve,
         "reject": return_services.return_reject,
         "receive": return_services.return_mark_received,
         "refund": return_services.return_refund,
-    }[action]
+    }
+    decide = decisions[action]
     with transaction.atomic():
         decided = decide(return_request=return_request, actor=by, note=note)
         conversation.return_requests.add(decided)

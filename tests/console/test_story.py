@@ -9,8 +9,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import Channel, Conversation, MessageKind, RatingSource, SatisfactionRating
-from helpdesk.models import Status, Team
+from helpdesk.models import (
+    Channel,
+    Conversation,
+    MessageKind,
+    RatingSource,
+    SatisfactionRating,
+    Status,
+    Team,
+)
 from helpdesk.services.conversations import conversation_open, conversation_resolve
 from helpdesk.surveys.models import Survey
 from helpdesk.surveys.services import surveys_schedule
@@ -339,3 +346,18 @@ def test_staff_without_the_return_permission_get_a_message_not_a_decision(
     assert "You may not decide returns." in response.content.decode()
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.REQUESTED
+
+
+def test_the_page_carries_every_string_console_story_js_shows(client, customer, agent):
+    import re
+
+    from tests.services import REPO
+
+    html = _page(client, agent, _conversation(customer)).content.decode()
+    match = re.search(r'<template id="story-i18n"(.*?)></template>', html, re.S)
+    assert match
+    strings = dict(re.findall(r'data-([\w-]+)="([^"]*)"', match.group(1)))
+    used = set(re.findall(r"\bt\.(\w+)", (REPO / "static/js/console-story.js").read_text()))
+    assert used and used <= set(strings)
+    assert all(strings[key].strip() for key in used)
+    assert "{name}" in strings["viewing"] and "{name}" in strings["typing"]

@@ -108,7 +108,7 @@ def test_an_agent_of_another_team_cannot_announce_presence(people):
     chat.team = Team.objects.create(name="Payments")
     chat.save(update_fields=["team"])
     chat.team.members.add(boris)
-    okey, bkey = session_key_for(olga), session_key_for(boris)
+    okey = session_key_for(olga)
 
     async def go():
         o = await Socket(okey).open()
