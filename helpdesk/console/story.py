@@ -14,16 +14,18 @@ check, plus an event in the conversation); a refused step is a message, never an
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import CustomerProfile
+from accounts.models import CustomerProfile, User
 from helpdesk.access import access_conversation, access_conversation_return, is_support_staff
 from helpdesk.models import Conversation
 from helpdesk.services.returns import conversation_return_decide, return_actions_for
 from orders.access import may_decide_returns
+from orders.models import ReturnRequest
 from orders.selectors import customer_order_totals, customer_recent_orders
 
 ORDERS_SHOWN = 5
@@ -33,33 +35,48 @@ REJECT_NOTE_MAX = 2000
 
 
 def customer_story(*, conversation: Conversation, user) -> dict:
-    """The sidebar's context for ``conversation`` as seen by agent ``user`` (a fixed number of
-    queries: profile, totals, orders with shipments and events, returns and their count, past
-    conversations with their ratings and their count)."""
-    customer = conversation.customer
+    """The sidebar's context for ``conversation`` as seen by agent ``user``, in a fixed number
+    of queries: the customer with their profile and how many returns and other conversations
+    they have (one), lifetime totals (one), orders with shipments and events (three), returns
+    (one), past conversations with their ratings (one). Sets ``conversation.customer``."""
+    customer = (
+        User.objects.select_related("customer_profile")
+        .annotate(
+            returns_count=_count(ReturnRequest.objects.filter(customer=OuterRef("pk"))),
+            past_count=_count(Conversation.objects.filter(customer=OuterRef("pk"))
+                              .exclude(pk=conversation.pk)),
+        ).get(pk=conversation.customer_id))
+    conversation.customer = customer
     linked = Conversation.return_requests.through.objects.filter(
         conversation_id=conversation.pk, returnrequest_id=OuterRef("pk"))
-    returns_qs = customer.returns.all()
-    returns = list(returns_qs.select_related("order").annotate(here=Exists(linked))
+    returns = list(ReturnRequest.objects.filter(customer=customer).select_related("order")
+                   .annotate(here=Exists(linked))
                    .order_by("-here", "-created_at", "-id")[:RETURNS_SHOWN])
     decides = may_decide_returns(user)
     for r in returns:
         r.actions = return_actions_for(r.status) if decides else []
-    returns_total = returns_qs.count()
-    past_qs = Conversation.objects.filter(customer=customer).exclude(pk=conversation.pk)
-    past = list(past_qs.select_related("rating").order_by("-created_at", "-id")
-                [:CONVERSATIONS_SHOWN])
-    past_total = past_qs.count()
+    past = list(Conversation.objects.filter(customer=customer).exclude(pk=conversation.pk)
+                .select_related("rating").order_by("-created_at", "-id")[:CONVERSATIONS_SHOWN])
     totals = customer_order_totals(customer=customer)
     orders_total = sum(t["orders"] for t in totals)
+    try:
+        profile = customer.customer_profile
+    except CustomerProfile.DoesNotExist:
+        profile = None
     return {
-        "profile": CustomerProfile.objects.filter(user=customer).first(),
+        "customer": customer, "profile": profile,
         "order_totals": totals, "orders_total": orders_total,
         "orders": customer_recent_orders(customer=customer, limit=ORDERS_SHOWN),
         "orders_more": max(orders_total - ORDERS_SHOWN, 0),
-        "returns": returns, "returns_more": max(returns_total - len(returns), 0),
-        "past": past, "past_more": max(past_total - len(past), 0),
+        "returns": returns, "returns_more": max(customer.returns_count - len(returns), 0),
+        "past": past, "past_more": max(customer.past_count - len(past), 0),
     }
+
+
+def _count(queryset) -> Coalesce:
+    """How many rows of ``queryset`` (a correlated subquery; 0 when none)."""
+    return Coalesce(Subquery(queryset.order_by().values("customer_id")
+                             .annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 @require_POST

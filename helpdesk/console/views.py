@@ -132,7 +132,7 @@ def inbox_rows(request):
 def conversation_view(request, reference):
     _require_agent(request)
     conv = _conversation(request, reference)
-    customer = conv.customer
+    story = customer_story(conversation=conv, user=request.user)  # loads conv.customer
     history = [message_payload(m, list(m.attachments.all()))
                for m in messages_visible_to(conversation=conv, as_agent=True)]
     values = canned_values(conv, request.user)
@@ -143,9 +143,8 @@ def conversation_view(request, reference):
     ]
     return render(request, "admin/console/conversation.html", {
         **admin.site.each_context(request), "title": conv.reference,
-        "conversation": conv, "customer": customer,
-        "history": history, "last_seq": conv.last_seq, "canned": canned,
-        **customer_story(conversation=conv, user=request.user),
+        "conversation": conv,
+        "history": history, "last_seq": conv.last_seq, "canned": canned, **story,
         "transfer_form": TransferForm(), "priorities": Priority.choices, "topics": Topic.choices,
     })
 
