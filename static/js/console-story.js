@@ -18,6 +18,7 @@
     var ref = root.dataset.reference;
     var people = {};   // user id -> {name, viewing: until, typing: until}
     var lastAnnounce = 0;
+    var pending = false;  // a re-announcement for a newcomer is scheduled
     if (!out) { return; }
 
     function client() { return root.consoleClient; }
@@ -70,8 +71,13 @@
         var p = person(f.user, f.name);
         p.viewing = f.active ? Date.now() + EXPIRE_MS : 0;
         if (!f.active) { p.typing = 0; }
-        // A newcomer learns at once who is already here (the server throttles repeats).
-        if (f.active && !known && Date.now() - lastAnnounce > 2000) { announce(true); }
+        // A newcomer learns at once who is already here; the server forwards one unchanged
+        // viewing frame per 2 s, so an announcement made just before waits for its turn.
+        if (f.active && !known && !pending) {
+          pending = true;
+          setTimeout(function () { pending = false; announce(true); },
+                     Math.max(0, lastAnnounce + 2100 - Date.now()));
+        }
         draw();
       } else if (f.type === "typing" && f.role === "agent") {
         var q = person(f.user, f.name);
