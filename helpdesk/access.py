@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from common.errors import NotFound
 from helpdesk.models import Attachment, Conversation, MessageKind
+from orders.models import ReturnRequest
 
 # The kinds of message only staff see (internal notes): the one definition of which messages a
 # customer may see. The ORM reads (``visible_messages_q``), the chat's in-memory checks
@@ -90,3 +91,13 @@ def access_attachment(*, user, pk) -> Attachment:
     if conversation.pk != att.message.conversation_id:
         raise NotFound(pk)
     return att
+
+
+def access_conversation_return(*, conversation: Conversation, reference: str) -> ReturnRequest:
+    """A return of the conversation's customer, named by its reference (the console's return
+    actions); ``conversation`` came from ``access_conversation``. NotFound otherwise."""
+    try:
+        return ReturnRequest.objects.select_related("order").get(
+            reference=reference, customer_id=conversation.customer_id)
+    except (ReturnRequest.DoesNotExist, ValueError):
+        raise NotFound(reference) from None

@@ -9,6 +9,7 @@ from helpdesk import (
     realtime,
     receivers,
 )
+from orders.signals import return_requested
 
 
 class HelpdeskConfig(AppConfig):
@@ -21,8 +22,12 @@ class HelpdeskConfig(AppConfig):
 
         from helpdesk import erasure
         from helpdesk.models import Team
+        from helpdesk.services import returns
 
         customer_erasing.connect(erasure.on_customer_erasing, dispatch_uid="helpdesk_erasure")
+        # A requested return opens or joins the customer's conversation (services.returns).
+        return_requested.connect(returns.on_return_requested,
+                                 dispatch_uid="helpdesk_return_requested")
         # The sockets of a staff member whose devices were reset re-check their session (and
         # close: its device is gone) now rather than at the next heartbeat.
         two_factor_reset.connect(lambda sender, user, **kw: realtime.user_recheck(user.pk),

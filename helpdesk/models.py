@@ -108,6 +108,10 @@ class Conversation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     tags = models.ManyToManyField(Tag, related_name="conversations", blank=True,
                                   verbose_name=_("tags"))
+    # The returns this conversation is about: requesting one opens or joins the customer's
+    # conversation (helpdesk.services.returns), and agents decide it from there.
+    return_requests = models.ManyToManyField("orders.ReturnRequest", related_name="conversations",
+                                             blank=True, verbose_name=_("returns"))
     # Live SLA: when the agent's next answer is due (the first response, or the answer to the
     # customer's latest unanswered message), in business hours; None while nothing is owed
     # (answered, waiting for the customer, closed). The inbox sorts and filters by it.

@@ -1,11 +1,24 @@
-"""Reads for the customer's order and return pages, each with the joins it needs."""
+"""Reads for the customer's order and return pages and the agent's view of a customer, each
+with the joins it needs."""
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from orders.access import access_order, access_return
-from orders.models import Order, OrderItem, ReturnItem, ReturnRequest, Shipment, TrackingEvent
+from orders.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    ReturnItem,
+    ReturnRequest,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+)
 
 
 def order_list(*, customer, status: str = "", date_from: date | None = None,
@@ -51,3 +64,46 @@ def return_detail(*, user, reference: str) -> ReturnRequest:
         "photos", "events",
     )
     return access_return(user=user, reference=reference, queryset=queryset)
+
+
+# --- The agent's view of a customer (the console's sidebar) -----------------------------------
+
+def shipment_is_late(shipment: Shipment, *, today: date | None = None) -> bool:
+    """The one rule for "late": the estimated delivery date has passed and the shipment is not
+    delivered. ``late_shipments`` is the same rule as a filter (pinned together by a test)."""
+    today = today or timezone.localdate()
+    return (shipment.estimated_delivery is not None and shipment.estimated_delivery < today
+            and shipment.status != ShipmentStatus.DELIVERED and shipment.delivered_at is None)
+
+
+def late_shipments(*, today: date | None = None) -> QuerySet[Shipment]:
+    """Every late shipment (``shipment_is_late`` as a queryset)."""
+    today = today or timezone.localdate()
+    return (Shipment.objects.filter(estimated_delivery__lt=today, delivered_at=None)
+            .exclude(status=ShipmentStatus.DELIVERED))
+
+
+def customer_order_totals(*, customer) -> list[dict]:
+    """Lifetime orders and spend per currency, in one aggregate query: a list of
+    {"currency", "orders", "spend"} (spend leaves out cancelled orders), largest count first."""
+    rows = (Order.objects.filter(customer=customer).order_by().values("currency")
+            .annotate(orders=Count("id"),
+                      spend=Coalesce(Sum("total", filter=~Q(status=OrderStatus.CANCELLED)),
+                                     Value(Decimal("0")), output_field=DecimalField()))
+            .order_by("-orders", "currency"))
+    return [dict(row) for row in rows]
+
+
+def customer_recent_orders(*, customer, limit: int) -> list[Order]:
+    """The customer's ``limit`` latest orders, each shipment with its tracking events as
+    ``event_list`` and its ``late`` flag (three queries whatever the sizes)."""
+    events = Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"),
+                      to_attr="event_list")
+    shipments = Prefetch("shipments", queryset=Shipment.objects.prefetch_related(events))
+    orders = list(Order.objects.filter(customer=customer).prefetch_related(shipments)
+                  .order_by("-placed_at", "-id")[:limit])
+    today = timezone.localdate()
+    for order in orders:
+        for shipment in order.shipments.all():
+            setattr(shipment, "late", shipment_is_late(shipment, today=today))  # noqa: B010
+    return orders

@@ -31,6 +31,7 @@ from orders.models import (
     ReturnStatus,
 )
 from orders.photos import photo_clean
+from orders.signals import return_requested
 from orders.tasks import return_status_email
 
 # Returns that still hold their items: a second one may not claim them.
@@ -205,6 +206,8 @@ def return_request_create(
                 size=photo.content.size, width=photo.width, height=photo.height,
             )
         _record(request=request, status=ReturnStatus.REQUESTED, actor=customer, note="")
+        # The help desk puts the return in the customer's conversation (orders.signals).
+        return_requested.send(sender=ReturnRequest, return_request=request)
     return request
 
 

@@ -4,7 +4,7 @@ admin's catch-all; every view goes through ``admin.site.admin_view``."""
 from django.contrib import admin
 from django.urls import path
 
-from helpdesk.console import views
+from helpdesk.console import story, views
 
 app_name = "helpdesk_console"
 _v = admin.site.admin_view
@@ -16,5 +16,7 @@ urlpatterns = [
     path("<str:reference>/resolve/", _v(views.resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(views.transfer), name="transfer"),
     path("<str:reference>/update/", _v(views.update), name="update"),
+    path("<str:reference>/returns/<str:return_reference>/", _v(story.return_action),
+         name="return_action"),
     path("<str:reference>/erase-customer/", _v(views.erase_customer), name="erase_customer"),
 ]

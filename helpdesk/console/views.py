@@ -13,7 +13,6 @@ agent gives a reason (kept in the audit log) and confirms. The erasure itself is
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +23,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Topic
 from accounts.erasure import ErasureRefused, customer_erase
-from accounts.models import AgentProfile, AgentStatus, CustomerProfile
+from accounts.models import AgentProfile, AgentStatus
 from accounts.redirects import safe_next
 from helpdesk.access import access_conversation, is_support_staff
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
+from helpdesk.console.story import customer_story
 from helpdesk.models import CannedReply, Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
 from helpdesk.services.conversations import (
@@ -37,7 +37,6 @@ from helpdesk.services.conversations import (
 )
 from helpdesk.services.messages import message_payload
 from helpdesk.services.staff import agent_set_status
-from orders.models import Order, Shipment, TrackingEvent
 
 INBOX_LIMIT = 200
 _BOX_LABELS = {"waiting": gettext_lazy("Waiting"), "mine": gettext_lazy("Mine"),
@@ -130,19 +129,10 @@ def inbox_rows(request):
     })
 
 
-def _customer_orders(customer) -> list[Order]:
-    """The customer's five latest orders, each shipment with its events as a list."""
-    events = Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "id"),
-                      to_attr="event_list")
-    shipments = Prefetch("shipments", queryset=Shipment.objects.prefetch_related(events))
-    return list(customer.orders.prefetch_related(shipments).order_by("-placed_at")[:5])
-
-
 def conversation_view(request, reference):
     _require_agent(request)
     conv = _conversation(request, reference)
-    customer = conv.customer
-    profile = CustomerProfile.objects.filter(user=customer).first()
+    story = customer_story(conversation=conv, user=request.user)  # loads conv.customer
     history = [message_payload(m, list(m.attachments.all()))
                for m in messages_visible_to(conversation=conv, as_agent=True)]
     values = canned_values(conv, request.user)
@@ -153,12 +143,8 @@ def conversation_view(request, reference):
     ]
     return render(request, "admin/console/conversation.html", {
         **admin.site.each_context(request), "title": conv.reference,
-        "conversation": conv, "customer": customer, "profile": profile,
-        "history": history, "last_seq": conv.last_seq, "canned": canned,
-        "orders": _customer_orders(customer),
-        "returns": customer.returns.order_by("-id")[:5],
-        "past": Conversation.objects.filter(customer=customer).exclude(pk=conv.pk)
-        .order_by("-created_at")[:10],
+        "conversation": conv,
+        "history": history, "last_seq": conv.last_seq, "canned": canned, **story,
         "transfer_form": TransferForm(), "priorities": Priority.choices, "topics": Topic.choices,
     })
 

@@ -77,6 +77,12 @@ EVENT_TEXTS = {
     "requeued": gettext_lazy("Your chat is back in the queue: the next free agent will answer."),
     "resolved": gettext_lazy("The chat was marked as resolved."),
     "reopened": gettext_lazy("The conversation was reopened."),
+    # Returns in a conversation (services.returns); the name is the return's reference.
+    "return_requested": gettext_lazy("Return %(name)s was requested."),
+    "return_approved": gettext_lazy("Return %(name)s was approved: the parcel can be sent."),
+    "return_rejected": gettext_lazy("Return %(name)s was rejected."),
+    "return_received": gettext_lazy("The parcel of return %(name)s was received."),
+    "return_refunded": gettext_lazy("Return %(name)s was refunded."),
 }
 
 

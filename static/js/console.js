@@ -147,6 +147,8 @@
         connEl.textContent = state === "open" ? "" : t.reconnecting;
       },
       onFrame: function (f) {
+        // Other scripts of the page (console-story.js: who else is here) hear every frame.
+        root.dispatchEvent(new CustomEvent("console:frame", {detail: f}));
         if (f.type === "message" && f.conversation === ref) {
           render(f);
           if (f.author_role === "customer") {
@@ -165,6 +167,7 @@
         }
       }
     });
+    root.consoleClient = client;
     history.forEach(function (m) {
       render(m);
       client.lastSeq[ref] = Math.max(client.lastSeq[ref] || 0, m.seq);

@@ -49,6 +49,7 @@ from helpdesk.models import Status
 logger = logging.getLogger(__name__)
 
 TYPING_INTERVAL = 2.0       # forward at most one typing frame per conversation per interval
+VIEWING_INTERVAL = 2.0      # and one unchanged viewing frame (a change of state goes at once)
 FRAME_BURST = 60            # frames of any kind per connection per FRAME_WINDOW (token bucket)
 FRAME_WINDOW = 10.0
 ROTATION_WAIT = 2.0         # how long a socket whose session vanished waits to hear its new key
@@ -61,6 +62,7 @@ class ChatConsumer(HubEvents):
     with events from the hub is in ``chat_events.HubEvents``."""
 
     __slots__ = ("scope", "_send", "hub", "ident", "joined", "by_ref", "lock", "typing_sent",
+                 "viewing_sent",
                  "tokens", "tokens_at", "pending", "tasks", "counted", "closed", "fast",
                  "events", "backlog", "rotation_deadline")
 
@@ -81,6 +83,7 @@ class ChatConsumer(HubEvents):
         self.by_ref: dict[str, int] = {}
         self.lock = asyncio.Lock()
         self.typing_sent: dict[int, float] | None = None
+        self.viewing_sent: dict[int, tuple[bool, float]] | None = None  # id -> (active, when)
         self.tokens = float(FRAME_BURST)
         self.tokens_at = time.monotonic()
         self.pending: set[str] | None = None     # debounced work scheduled
@@ -154,6 +157,8 @@ class ChatConsumer(HubEvents):
         groups = [realtime.user_group(self.ident.user.pk), realtime.QUEUE_GROUP,
                   realtime.AGENTS_GROUP]
         groups += [realtime.conversation_group(cid) for cid in self.joined]
+        for conv_id in list(self.viewing_sent or ()):
+            self._viewing_publish(conv_id, active=False)  # gone: the others stop showing it
         for group in groups:
             self.hub.leave(group, self)
         if self.counted:
@@ -237,6 +242,9 @@ class ChatConsumer(HubEvents):
         self.push_json({"type": "left", "conversation": frame.get("conversation")})
 
     def _forget(self, conv_id: int) -> dict | None:
+        if self.viewing_sent and conv_id in self.viewing_sent:
+            self._viewing_publish(conv_id, active=False)
+            self.viewing_sent.pop(conv_id, None)
         joined = self.joined.pop(conv_id, None)
         if joined is not None:
             if "gap" in joined:
@@ -327,13 +335,48 @@ class ChatConsumer(HubEvents):
             "role": "agent" if self.ident.as_agent else "customer",
         }, skip=self)
 
+    async def on_viewing(self, frame):
+        """An agent has a joined conversation open (``active`` true, repeated while it stays
+        open) or closed it (false). Forwarded to the conversation's other agents only; a
+        customer may not send it and never receives one (``chat_events``)."""
+        if not self.ident.as_agent:
+            raise FrameError("forbidden")
+        active = frame.get("active", True)
+        if not isinstance(active, bool):
+            raise FrameError("invalid_field", field="active")
+        ref = frame.get("conversation")
+        conv_id = self.by_ref.get(ref) if isinstance(ref, str) else None
+        if conv_id is None:
+            raise FrameError("not_found")  # join first: presence is about an open conversation
+        now = time.monotonic()
+        last = (self.viewing_sent or {}).get(conv_id)
+        if last is not None and last[0] == active and now - last[1] < VIEWING_INTERVAL:
+            return  # throttled: nothing to authorize, nothing sent
+        if self.joined[conv_id].get("verify"):
+            # Its access is in question: ask the database, as for typing.
+            conv_id, ref = await _db(chat_db.authorize)(ident=self.ident, reference=ref)
+        if self.viewing_sent is None:
+            self.viewing_sent = {}
+        if active:
+            self.viewing_sent[conv_id] = (True, now)
+        else:
+            self.viewing_sent.pop(conv_id, None)
+        self._viewing_publish(conv_id, active=active)
+
+    def _viewing_publish(self, conv_id: int, *, active: bool) -> None:
+        self.hub.publish(realtime.conversation_group(conv_id), {
+            "type": "conversation.viewing", "conversation": conv_id,
+            "user_id": self.ident.user.pk, "name": self.ident.user.get_short_name(),
+            "active": active,
+        }, skip=self)
+
     async def on_read(self, frame):
         await _db(chat_db.read)(ident=self.ident, reference=frame.get("conversation"),
                                 seq=frame.get("seq"))
 
     FRAME_HANDLERS = {
         "ping": on_ping, "join": on_join, "sync": on_sync, "leave": on_leave, "send": on_send,
-        "typing": on_typing, "read": on_read,
+        "typing": on_typing, "read": on_read, "viewing": on_viewing,
     }
 
     # --- the periodic check -----------------------------------------------------------------

@@ -89,7 +89,16 @@ class HubEvents(SocketOutput):
                          "role": event.get("role")}
                 frame.update({"name": event.get("name", "")} if kind.endswith("typing")
                              else {"seq": event.get("seq")})
+                if self.ident.as_agent and kind.endswith("typing"):
+                    frame["user"] = event.get("user_id")  # the console's "who is here" list
                 self.push_json(frame)
+        elif kind == "conversation.viewing":
+            # Collision detection is for staff: a customer's socket never hears of it.
+            if (joined is not None and self.ident.as_agent
+                    and event.get("user_id") != self.ident.user.pk):
+                self.push_json({"type": "viewing", "conversation": joined["ref"],
+                                "user": event.get("user_id"), "name": event.get("name", ""),
+                                "active": bool(event.get("active"))})
         elif kind == "conversation.state":
             if joined is not None:
                 # Its assignee or team may have changed: deliveries read (and re-authorize)
