@@ -77,6 +77,8 @@ EVENT_TEXTS = {
     "requeued": gettext_lazy("Your chat is back in the queue: the next free agent will answer."),
     "resolved": gettext_lazy("The chat was marked as resolved."),
     "reopened": gettext_lazy("The conversation was reopened."),
+    "call_inbound": gettext_lazy("You called us (%(name)s)."),
+    "call_outbound": gettext_lazy("We called you (%(name)s)."),
 }
 
 
