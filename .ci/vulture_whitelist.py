@@ -89,3 +89,9 @@ note_add
 surveys_run
 search_index_rebuild
 _.prepare
+
+# Model fields read through querysets only (filters, values) or by other helpers' code.
+_.response_due_at
+_.sla_warned_at
+_.sla_breached_at
+_.used_at

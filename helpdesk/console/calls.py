@@ -68,8 +68,8 @@ def _log(request, form, *, customer, conversation=None):
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None
-                               if field != "duration" else "minutes", errors)
+                name = "minutes" if field == "duration" else field
+                form.add_error(name if name in form.fields else None, errors)
         else:
             form.add_error(None, exc.messages)
         return None

@@ -73,7 +73,7 @@ def customers_lookup(*, by, query: str) -> list[User]:
             number = phone_number_clean(query)
         except ValidationError:
             return []
-        bare = F("customer_profile__phone")
+        bare: F | Replace = F("customer_profile__phone")
         for ch in _PHONE_PUNCTUATION:
             bare = Replace(bare, Value(ch), Value(""))
         found = customers.alias(bare_phone=bare).filter(bare_phone=number)
