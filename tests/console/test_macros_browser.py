@@ -16,6 +16,7 @@ from helpdesk.services.assignment import conversation_assign
 from helpdesk.services.conversations import conversation_open
 from tests.chat.conftest import make_agent, session_key_for
 from tests.conftest import AsgiServer, call_failed
+from tests.e2e.conftest import browser, page_factory  # noqa: F401 - the shared Playwright fixtures
 from tests.factories import CustomerFactory
 from tests.services import redis_url, require
 
@@ -51,7 +52,7 @@ def _login(page, server, user):
 
 
 def test_an_agent_applies_a_macro_and_the_customer_sees_the_reply_in_the_chat(
-        server, page_factory):
+        server, page_factory):  # noqa: F811
     base = server.url
     customer = CustomerFactory(full_name="Ann Customer")
     agent = make_agent(full_name="Boris Agent")
