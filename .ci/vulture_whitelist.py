@@ -102,3 +102,5 @@ _.tags
 _.response_due_at
 _.sla_warned_at
 _.sla_breached_at
+# Model fields read through querysets only (filters, values) or by other helpers' code.
+_.used_at

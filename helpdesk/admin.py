@@ -177,9 +177,17 @@ class AttachmentAdmin(VisibleConversationsMixin, ReadOnlyAdmin):
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(ConfigurationAdmin):
-    list_display = ["title", "shortcut", "language", "topic", "team"]
+    """Team and global macros (canned replies with actions); agents' personal macros are
+    theirs alone (the console) and are not listed here."""
+
+    list_display = ["title", "shortcut", "language", "topic", "team", "set_status",
+                    "transfer_team"]
     list_filter = ["language", "topic", "team"]
     search_fields = ["title", "body", "shortcut"]
+    filter_horizontal = ["tags"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(owner__isnull=True)
 
 
 class ScoreFilter(admin.SimpleListFilter):

@@ -13,7 +13,14 @@ from django.db.models import Q
 
 from accounts.erasure import ERASED_TEXT, files_delete_on_commit
 from faq.models import Vote
-from helpdesk.models import Attachment, AuthorRole, Conversation, Message, SatisfactionRating
+from helpdesk.models import (
+    Attachment,
+    AuthorRole,
+    Conversation,
+    Message,
+    PhoneCall,
+    SatisfactionRating,
+)
 
 
 def on_customer_erasing(sender, user, email: str, **kwargs) -> None:
@@ -23,6 +30,8 @@ def on_customer_erasing(sender, user, email: str, **kwargs) -> None:
      .exclude(body="").update(body=ERASED_TEXT))
     conversations.exclude(subject="").update(subject="")
     SatisfactionRating.objects.filter(conversation__in=conversations).update(comment="")
+    # The calls stay counted (direction, duration, outcome); the number and the notes go.
+    PhoneCall.objects.filter(conversation__in=conversations).update(phone_number="", notes="")
 
     attachments = Attachment.objects.filter(message__conversation__in=conversations)
     names = list(attachments.values_list("file", flat=True))

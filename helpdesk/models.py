@@ -235,9 +235,28 @@ class CannedReply(models.Model):
                              help_text=_("Empty: available to every team."))
     body = models.TextField(
         _("text"),
-        help_text=_("Placeholders: {customer_name}, {order_number}, {estimated_delivery}, "
-                    "{agent_name}, {reference}."),
+        blank=True,
+        help_text=_("Placeholders: {customer_name}, {customer_email}, {order_number}, "
+                    "{carrier}, {tracking_number}, {tracking_status}, {estimated_delivery}, "
+                    "{agent_name}, {reference}. Empty: the macro only acts."),
     )
+    # A macro: the reply above plus what applying it changes (helpdesk.services.macros).
+    # A personal macro has an owner: only they see, edit and apply it (the console); the others
+    # are the managers' (the admin), shown to a team's members or, without a team, to everyone.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                              blank=True, related_name="personal_macros", editable=False,
+                              verbose_name=_("owner"))
+    set_status = models.CharField(
+        _("set status"), max_length=10, blank=True,
+        choices=[(Status.PENDING, Status.PENDING.label), (Status.RESOLVED, Status.RESOLVED.label)])
+    set_topic = models.CharField(_("set topic"), max_length=20, choices=Topic.choices,
+                                 blank=True)
+    set_priority = models.PositiveSmallIntegerField(_("set priority"), choices=Priority.choices,
+                                                    null=True, blank=True)
+    tags = models.ManyToManyField(Tag, related_name="macros", blank=True,
+                                  verbose_name=_("add tags"))
+    transfer_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("transfer to team"))
 
     class Meta:
         verbose_name = _("canned reply")
@@ -246,6 +265,63 @@ class CannedReply(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MacroUse(models.Model):
+    """One application of a macro (for the reports' usage figure)."""
+
+    macro = models.ForeignKey(CannedReply, on_delete=models.CASCADE, related_name="uses",
+                              verbose_name=_("canned reply"))
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+", verbose_name=_("agent"))
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("conversation"))
+    used_at = models.DateTimeField(_("used"), db_index=True)
+
+    class Meta:
+        verbose_name = _("macro use")
+        verbose_name_plural = _("macro uses")
+
+    def __str__(self):
+        return f"{self.macro_id} @ {self.conversation_id}"
+
+
+class CallDirection(models.TextChoices):
+    INBOUND = "inbound", _("Inbound (the customer called)")
+    OUTBOUND = "outbound", _("Outbound (we called)")
+
+
+class CallOutcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+    CALLBACK = "callback", _("Callback requested")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class PhoneCall(models.Model):
+    """A phone call an agent logged (``services.calls.call_log``); it lives in a conversation."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="phone_calls", verbose_name=_("conversation"))
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+", verbose_name=_("agent"))
+    direction = models.CharField(_("direction"), max_length=8, choices=CallDirection.choices)
+    phone_number = models.CharField(_("phone number"), max_length=32)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CallOutcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.ForeignKey("orders.Order", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("order"))
+    created_at = models.DateTimeField(_("logged"), db_index=True)
+
+    class Meta:
+        verbose_name = _("phone call")
+        verbose_name_plural = _("phone calls")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class RatingSource(models.TextChoices):

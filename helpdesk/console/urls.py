@@ -4,7 +4,7 @@ admin's catch-all; every view goes through ``admin.site.admin_view``."""
 from django.contrib import admin
 from django.urls import path
 
-from helpdesk.console import story, views
+from helpdesk.console import calls, macros, story, views
 
 app_name = "helpdesk_console"
 _v = admin.site.admin_view
@@ -12,11 +12,19 @@ urlpatterns = [
     path("", _v(views.console), name="inbox"),
     path("status/", _v(views.set_status), name="status"),
     path("rows/", _v(views.inbox_rows), name="rows"),
+    path("macros/", _v(macros.personal_list), name="macros"),
+    path("macros/new/", _v(macros.personal_edit), name="macro_new"),
+    path("macros/<int:pk>/", _v(macros.personal_edit), name="macro_edit"),
+    path("macros/<int:pk>/delete/", _v(macros.personal_delete), name="macro_delete"),
+    path("calls/", _v(calls.find_customer), name="call_find"),
+    path("calls/customer/<int:pk>/", _v(calls.log_for_customer), name="call_customer"),
     path("<str:reference>/", _v(views.conversation_view), name="conversation"),
     path("<str:reference>/resolve/", _v(views.resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(views.transfer), name="transfer"),
     path("<str:reference>/update/", _v(views.update), name="update"),
     path("<str:reference>/returns/<str:return_reference>/", _v(story.return_action),
          name="return_action"),
+    path("<str:reference>/macro/", _v(macros.apply), name="macro_apply"),
+    path("<str:reference>/call/", _v(calls.log_from_conversation), name="call_log"),
     path("<str:reference>/erase-customer/", _v(views.erase_customer), name="erase_customer"),
 ]

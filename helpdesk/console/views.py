@@ -27,8 +27,9 @@ from accounts.models import AgentProfile, AgentStatus
 from accounts.redirects import safe_next
 from helpdesk.access import access_conversation, is_support_staff
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
+from helpdesk.console.macros import macro_choices
 from helpdesk.console.story import customer_story
-from helpdesk.models import CannedReply, Conversation, Priority
+from helpdesk.models import Conversation, Priority
 from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
 from helpdesk.services.conversations import (
     conversation_resolve,
@@ -52,36 +53,6 @@ def _require_agent(request):
 
 def _conversation(request, reference) -> Conversation:
     return access_conversation(user=request.user, reference=reference)
-
-
-def canned_values(conversation: Conversation, agent) -> dict[str, str]:
-    """The values a canned reply's placeholders take in this conversation."""
-    order = conversation.order
-    estimate = ""
-    if order is not None:
-        shipment = order.shipments.exclude(estimated_delivery=None).order_by("-id").first()
-        estimate = shipment.estimated_delivery.isoformat() if shipment else ""
-    return {
-        "customer_name": conversation.customer.get_short_name(),
-        "order_number": order.number if order else "",
-        "estimated_delivery": estimate,
-        "agent_name": agent.get_short_name(),
-        "reference": conversation.reference,
-    }
-
-
-def canned_text(reply: CannedReply, values: dict[str, str]) -> str:
-    """Fill a canned reply's placeholders with ``values`` (unknown ones stay as typed)."""
-
-    class _Keep(dict):
-        def __missing__(self, key):
-            return "{" + key + "}"
-
-    try:
-        return reply.body.format_map(_Keep(values))
-    except (ValueError, IndexError, AttributeError, KeyError, TypeError):
-        # A reply staff typed with a stray brace is sent as typed, never an error page.
-        return reply.body
 
 
 def _box(request) -> str:
@@ -135,12 +106,7 @@ def conversation_view(request, reference):
     story = customer_story(conversation=conv, user=request.user)  # loads conv.customer
     history = [message_payload(m, list(m.attachments.all()))
                for m in messages_visible_to(conversation=conv, as_agent=True)]
-    values = canned_values(conv, request.user)
-    canned = [
-        {"title": r.title, "shortcut": r.shortcut, "text": canned_text(r, values)}
-        for r in CannedReply.objects.filter(language=conv.language).order_by("title")
-        if not r.topic or r.topic == conv.topic
-    ]
+    canned = macro_choices(user=request.user, conversation=conv)
     return render(request, "admin/console/conversation.html", {
         **admin.site.each_context(request), "title": conv.reference,
         "conversation": conv,

@@ -19,7 +19,7 @@ from django.utils import translation
 from accounts.choices import Topic
 from accounts.models import MembershipTier
 from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, NoResultSearch, Vote
-from helpdesk.models import Channel, Conversation, SatisfactionRating, Team
+from helpdesk.models import Channel, Conversation, MacroUse, SatisfactionRating, Team
 from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.figures import (
     LOW_RATINGS_SHOWN,
@@ -294,6 +294,33 @@ def article_titles(ids: list[int]) -> dict[int, tuple[str, str]]:
     return {pk: (slug, title) for pk, (_rank, slug, title) in best.items()}
 
 
+# --- macros ------------------------------------------------------------------------------------
+
+MACROS_SHOWN = 10
+
+
+def macro_usage(filters: ReportFilters, limit: int = MACROS_SHOWN) -> list[dict]:
+    """The most used macros in the period (applied between its first and last day, by the
+    agents and on the conversations the filters keep): title, uses, conversations."""
+    qs = MacroUse.objects.filter(used_at__gte=filters.start, used_at__lt=filters.end)
+    for agent_id in (filters.restrict_to_agent_id, filters.agent_id):
+        if agent_id is not None:
+            qs = qs.filter(agent_id=agent_id)
+    if filters.team_id is not None:
+        qs = qs.filter(conversation__team_id=filters.team_id)
+    if filters.channel:
+        qs = qs.filter(conversation__channel=filters.channel)
+    if filters.topic:
+        qs = qs.filter(conversation__topic=filters.topic)
+    if filters.tier:
+        qs = qs.filter(conversation__customer__customer_profile__tier=filters.tier)
+    rows = (qs.values("macro_id", "macro__title")
+            .annotate(uses=Count("id"), conversations=Count("conversation_id", distinct=True))
+            .order_by("-uses", "macro__title")[:limit])
+    return [{"macro_id": r["macro_id"], "title": r["macro__title"], "uses": r["uses"],
+             "conversations": r["conversations"]} for r in rows]
+
+
 # --- the whole report and its drill-down ----------------------------------------------------------
 
 def build_report(filters: ReportFilters) -> dict:
@@ -309,6 +336,7 @@ def build_report(filters: ReportFilters) -> dict:
         "agents": agent_table(filters, speed["per_agent_durations"], figures, names),
         "self_service": self_service(filters),
         "after_article": conversations_after_article(filters, figures),
+        "macros": macro_usage(filters),
     }
 
 

@@ -293,3 +293,13 @@ def conversation_transfer(*, conversation: Conversation, by, to_agent=None,
     if to_team is not None:
         tasks.chat_assign.delay_on_commit()
     return conv
+
+
+def conversation_pending(*, conversation: Conversation, by) -> Conversation:
+    """Mark an open or waiting conversation as waiting for the customer (an agent's action,
+    e.g. a macro); the customer's next message opens it again (``chat_message_followup``)."""
+    if conversation.status in CLOSED_STATUSES:
+        raise ValidationError(_("This conversation is closed."), code="closed")
+    if conversation.status != Status.PENDING:
+        _status_set(conversation, Status.PENDING)
+    return conversation

@@ -83,6 +83,8 @@ EVENT_TEXTS = {
     "return_rejected": gettext_lazy("Return %(name)s was rejected."),
     "return_received": gettext_lazy("The parcel of return %(name)s was received."),
     "return_refunded": gettext_lazy("Return %(name)s was refunded."),
+    "call_inbound": gettext_lazy("You called us (%(name)s)."),
+    "call_outbound": gettext_lazy("We called you (%(name)s)."),
 }
 
 

@@ -61,11 +61,21 @@ from helpdesk.console.views import BOXES
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.models import Attachment, BusinessHours, Channel, Conversation, Holiday, Team
+from helpdesk.models import (
+    Attachment,
+    BusinessHours,
+    CannedReply,
+    Channel,
+    Conversation,
+    Holiday,
+    Team,
+)
 from helpdesk.reports.models import SlaTarget
 from helpdesk.services.attachments import attachment_post
+from helpdesk.services.calls import call_log
 from helpdesk.services.configuration import configuration_save
 from helpdesk.services.conversations import conversation_open, note_add
+from helpdesk.services.macros import macro_personal_save
 from helpdesk.services.order_problems import OrderProblem, order_problem_report
 from helpdesk.surveys.services import surveys_run
 from orders.models import Order, ReturnReason, ReturnRequest, Shipment
@@ -198,6 +208,11 @@ def _add_missing_shapes() -> dict:
                 SlaTarget(tier=MembershipTier.STANDARD, channel=Channel.EMAIL,
                           first_response_minutes=240, resolution_minutes=1440)):
         configuration_save(by=admin_user, obj=row)
+    # The agent's personal macro and a phone call they logged (issue 16).
+    macro_personal_save(by=agent, macro=CannedReply(title="My greeting", language="en",
+                                                    body="Hello {customer_name}"))
+    call_log(by=agent, customer=customer, direction="inbound", phone_number="+79162041837",
+             duration_seconds=95, outcome="resolved", notes="Asked about the courier.")
     # Inbound mail, and a failed sign-in (the lockout's records).
     email_ingest(INBOUND_MAIL, source="every-page")
     authenticate(request=RequestFactory().post(reverse("accounts:login")),
@@ -358,6 +373,8 @@ def _seeds(role: RoleSpec, demo) -> list[str]:
         return seeds
     seeds += [f"{reverse('helpdesk_console:inbox')}?box={box}" for box, _label in BOXES]
     seeds += [f"{reverse('helpdesk_console:rows')}?box={box}" for box, _label in BOXES]
+    # Logging a call: the customer found by their email (the page links to the call form).
+    seeds.append(f"{reverse('helpdesk_console:call_find')}?q={people.CUSTOMER_EMAIL}")
     # The manager opens every conversation in the console; the others, whose pages differ
     # only in who asks, a sample of every shape of those they may see.
     conversations = Conversation.objects.all()

@@ -1,0 +1,104 @@
+"""Two headless Chromium pages: an agent applies a macro in the console (the reply edited in
+the box, a tag and a priority set in the same click) and the customer sees the reply arrive
+in the live chat without a reload.
+
+Runs on the embedded default and, with DATABASE_URL/REDIS_URL set, on PostgreSQL and Redis
+(this area's Redis database: 10).
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from helpdesk.models import CannedReply, Conversation, MacroUse, Priority, Tag
+from helpdesk.services.assignment import conversation_assign
+from helpdesk.services.conversations import conversation_open
+from tests.chat.conftest import make_agent, session_key_for
+from tests.conftest import AsgiServer, call_failed
+from tests.e2e.conftest import browser, page_factory  # noqa: F401 - the shared Playwright fixtures
+from tests.factories import CustomerFactory
+from tests.services import redis_url, require
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+MACROS_REDIS_DB = 10
+
+
+@pytest.fixture
+def server(request, transactional_db, django_db_serialized_rollback):
+    env = {"CHAT_HEARTBEAT_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
+           "HELPDESK_INPROCESS_BEAT": "false", "REDIS_URL": ""}
+    if os.environ.get("REDIS_URL"):
+        url = redis_url(MACROS_REDIS_DB)
+        require(bool(url), "REDIS_URL is set but Redis does not answer")
+        env["REDIS_URL"] = url
+    server = AsgiServer(extra_env=env).start()
+    yield server
+    server.stop()
+    if call_failed(request):
+        import sys
+
+        sys.stderr.write(f"--- ASGI server log ---\n{server.log()[-20000:]}\n")
+
+
+def _login(page, server, user):
+    key = session_key_for(user)
+
+    def steps(p):
+        p.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key,
+                                "url": server.url}])
+    page.run(steps)
+
+
+def test_an_agent_applies_a_macro_and_the_customer_sees_the_reply_in_the_chat(
+        server, page_factory):  # noqa: F811
+    base = server.url
+    customer = CustomerFactory(full_name="Ann Customer")
+    agent = make_agent(full_name="Boris Agent")
+    conv = conversation_open(customer=customer, channel="chat", topic="orders",
+                             description="Where is my parcel?")
+    conversation_assign(conversation=conv, agent=agent)
+    macro = CannedReply.objects.create(
+        title="Parcel on its way", shortcut="on-its-way", language="en",
+        body="Hello {customer_name}, your parcel is on its way.", set_priority=Priority.HIGH)
+    macro.tags.add(Tag.objects.create(name="late"))
+
+    agent_page = page_factory(locale="en-US")
+    customer_page = page_factory(locale="en-US")
+    _login(agent_page, server, agent)
+    _login(customer_page, server, customer)
+
+    def customer_opens_chat(p):
+        p.goto(f"{base}/chat/{conv.reference}/")
+        p.wait_for_selector("[data-testid=chat-message] >> text=Where is my parcel?")
+
+    customer_page.run(customer_opens_chat)
+
+    def agent_applies(p):
+        p.goto(f"{base}/admin/console/{conv.reference}/")
+        p.select_option("#console-macro", str(macro.pk))
+        text = p.get_by_test_id("console-macro-body").input_value()
+        actions = p.get_by_test_id("console-macro-actions").inner_text()
+        p.get_by_test_id("console-macro-body").fill(text + " It arrives tomorrow.")
+        p.get_by_test_id("console-macro-apply").click()
+        p.wait_for_url(f"{base}/admin/console/{conv.reference}/")
+        p.wait_for_selector("[data-testid=console-message] >> text=It arrives tomorrow.")
+        return {"text": text, "actions": actions}
+
+    seen = agent_page.run(agent_applies)
+    assert seen["text"] == "Hello Ann, your parcel is on its way."
+    assert "late" in seen["actions"] and "High" in seen["actions"]
+
+    def customer_sees_reply(p):
+        p.wait_for_selector(
+            "[data-testid=chat-message] >> text=Hello Ann, your parcel is on its way. "
+            "It arrives tomorrow.")
+
+    customer_page.run(customer_sees_reply)
+    conv = Conversation.objects.get(pk=conv.pk)
+    assert conv.priority == Priority.HIGH
+    assert list(conv.tags.values_list("name", flat=True)) == ["late"]
+    assert MacroUse.objects.filter(macro=macro, agent=agent).count() == 1
+    for page in (agent_page, customer_page):
+        assert page.csp_violations == [] and page.page_errors == []
