@@ -1,0 +1,441 @@
+"""The agent's search: conversations, customers, orders and returns from one box.
+
+What is found, for a support staff member (``helpdesk.access.is_support_staff``):
+- conversations they may see (``visible_conversations``) by reference, subject or the text of
+  any message, internal notes included (the console shows notes to every agent);
+- customers of those conversations by name, email or phone (the console reaches a customer
+  through a conversation, so a customer is found when the user may see one of theirs);
+- orders and returns as ``orders.access`` shows them to staff, by order number, tracking number
+  or return reference.
+Each result links to the console conversation where the agent acts: the conversation itself, or
+for a customer, an order or a return the latest conversation about that order, else the
+customer's latest conversation, that the user may see (none: shown without a link).
+
+PostgreSQL: words go through full-text search over ``helpdesk_search_vector(text)`` (migration
+0015: the 'russian' configuration, which stems Latin words as 'english' does, with each Chinese
+character its own token so a Chinese word is a phrase of its characters), served by expression
+GIN indexes on message bodies and subjects: nothing is written per message, the chat's fast
+path is untouched. Names, emails and phones use pg_trgm (typos in names); misspelt words are
+corrected from the help center's dictionary (``faq.search``), as the FAQ search does. SQLite:
+bounded substring matches over the same fields, the same corrections.
+"""
+
+from __future__ import annotations
+
+import re
+from os.path import commonprefix
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models.functions import Coalesce, Replace
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from faq.search import backend as faq_backend
+from faq.search.text import (
+    CJK_RUN,
+    ParsedQuery,
+    best_corrections,
+    is_cjk,
+    parse_query,
+    snippet,
+    stem,
+)
+from helpdesk.access import visible_conversations
+from helpdesk.models import Conversation, Message, MessageKind
+from orders.access import visible_orders, visible_returns
+from orders.models import Shipment
+
+MAX_QUERY_CHARS = 100
+PER_KIND = 10
+# Messages matched before ranking (newest first): a word in a third of all messages costs no
+# more than a rare one.
+CANDIDATES = 200
+SNIPPET_WIDTH = 160
+# Every search statement on PostgreSQL is cut off after this long (the page says so).
+STATEMENT_TIMEOUT_MS = 3000
+# An identifier typed or pasted: a reference, an order or tracking number.
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9-]{4,60}$")
+_DIGITS = re.compile(r"\d")
+
+
+class SearchError(ValueError):
+    """The query cannot be searched; the message says why, in the user's language."""
+
+
+@dataclass
+class Hit:
+    kind: str  # conversation | customer | order | return
+    title: SafeString
+    detail: SafeString
+    url: str
+    meta: str = ""
+    score: float = 0.0
+
+
+@dataclass
+class Results:
+    text: str
+    query: ParsedQuery
+    corrected: str = ""
+    conversations: list[Hit] = field(default_factory=list)
+    customers: list[Hit] = field(default_factory=list)
+    orders: list[Hit] = field(default_factory=list)
+    returns: list[Hit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (len(self.conversations) + len(self.customers) + len(self.orders)
+                + len(self.returns))
+
+    def as_json(self) -> dict:
+        def rows(hits):
+            return [{"kind": h.kind, "title": str(h.title), "detail": str(h.detail),
+                     "url": h.url, "meta": h.meta} for h in hits]
+        return {"query": self.text, "corrected": self.corrected,
+                "conversations": rows(self.conversations), "customers": rows(self.customers),
+                "orders": rows(self.orders), "returns": rows(self.returns)}
+
+
+def clean_query(text: str | None) -> tuple[str, ParsedQuery]:
+    """The query as searched, or ``SearchError`` with what is wrong with it."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise SearchError(_("Type a name, an email, a phone, a reference, an order or "
+                            "tracking number, or words from a conversation."))
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchError(_("The search text is too long: at most %(max)d characters.")
+                          % {"max": MAX_QUERY_CHARS})
+    query = parse_query(text)
+    if query.is_empty:
+        raise SearchError(_("Type letters or digits to search for."))
+    return text, query
+
+
+def search(*, user, text: str | None) -> Results:
+    """Everything ``user`` may see that matches ``text``, at most PER_KIND of each kind, best
+    first. ``user`` is support staff (the caller checks)."""
+    text, query = clean_query(text)
+    results = Results(text=text, query=query)
+    with _statement_timeout():
+        visible = visible_conversations(user=user)
+        conversations = _conversations(visible, query=query, text=text)
+        if not conversations:
+            corrected = _with_corrections(query)
+            if corrected is not None:
+                conversations = _conversations(visible, query=corrected, text="")
+                if conversations:
+                    results.query = query = corrected
+                    results.corrected = " ".join(
+                        a[1] if len(a) > 1 else a[0] for a in corrected.alternatives)
+        results.conversations = conversations
+        results.customers = _customers(user, visible, query=query, text=text)
+        results.orders = _orders(user, visible, query=query, text=text)
+        results.returns = _returns(user, visible, query=query, text=text)
+    return results
+
+
+class _statement_timeout:
+    """SET LOCAL statement_timeout inside a transaction on PostgreSQL; nothing on SQLite."""
+
+    def __enter__(self):
+        from django.db import transaction
+
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
+        return self
+
+    def __exit__(self, *exc):
+        return self._atomic.__exit__(*exc)
+
+
+def _with_corrections(query: ParsedQuery) -> ParsedQuery | None:
+    """``query`` with each misspelt word's nearest words from the help center's dictionary."""
+    words = [w for w in query.words if not is_cjk(w) and not w.isdigit()]
+    if not words:
+        return None
+    candidates = faq_backend().similar_terms(words)
+    alternatives, changed = [], False
+    for word in query.words:
+        known = candidates.get(word, [])
+        fixes = [] if word in known else best_corrections(word, known)
+        changed = changed or bool(fixes)
+        alternatives.append([word, *fixes])
+    return ParsedQuery(words=query.words, alternatives=alternatives) if changed else None
+
+
+def _identifiers(text: str) -> list[str]:
+    return [t.upper() for t in text.split()[:8] if _IDENTIFIER.match(t)]
+
+
+def _mark(text: str, query: ParsedQuery, *, width: int | None = None) -> SafeString:
+    """``text`` escaped, the words of ``query`` in <mark> (faq.search.text.snippet)."""
+    return snippet(text or "", query, width=width)[0]
+
+
+def _mark_exact(text: str, needle: str) -> SafeString:
+    """``text`` escaped with the (case-insensitive) substring ``needle`` in <mark>."""
+    start = text.lower().find(needle.lower()) if needle else -1
+    if start < 0:
+        return escape(text)
+    end = start + len(needle)
+    return SafeString(f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>"
+                      f"{escape(text[end:])}")
+
+
+def _conversation_url(reference: str | None) -> str:
+    return reverse("helpdesk_console:conversation", args=[reference]) if reference else ""
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+def _tsquery_text(query: ParsedQuery) -> str:
+    """Every word (any of its spellings), as a prefix; a Chinese run as a phrase of its
+    characters. Words are letters and digits only (faq.search.text.TOKEN): safe in tsquery."""
+    groups = []
+    for alternatives in query.alternatives:
+        parts = []
+        for word in alternatives:
+            if is_cjk(word):
+                parts.append("(" + " <-> ".join(word) + ")" if len(word) > 1 else word)
+            else:
+                parts.append(f"{word}:*")
+        groups.append("(" + " | ".join(dict.fromkeys(parts)) + ")")
+    return " & ".join(groups)
+
+
+def _conversations(visible: QuerySet[Conversation], *, query: ParsedQuery,
+                   text: str) -> list[Hit]:
+    by_reference = {}
+    ids = _identifiers(text)
+    if ids:
+        for conv in visible.filter(reference__in=ids).select_related("customer"):
+            by_reference[conv.pk] = (10.0, conv, None)
+    if connection.vendor == "postgresql":
+        ranked = _conversations_pg(visible, query=query)
+    else:
+        ranked = _conversations_sqlite(visible, query=query)
+    order = dict(by_reference)
+    for conv_id, score, message_id in ranked:
+        if conv_id not in order:
+            order[conv_id] = (score, None, message_id)
+    if not order:
+        return []
+    convs = visible.model.objects.select_related("customer").in_bulk(
+        [k for k, v in order.items() if v[1] is None])
+    bodies = dict(Message.objects.filter(
+        pk__in=[v[2] for v in order.values() if v[2]]).order_by().values_list("pk", "body"))
+    hits = []
+    for conv_id, (score, conv, message_id) in order.items():
+        conv = conv or convs.get(conv_id)
+        if conv is None:
+            continue
+        body = bodies.get(message_id, "")
+        title = SafeString(f"{_mark_exact(conv.reference, text)} · "
+                           f"{_mark(conv.subject or conv.get_topic_display(), query)}")
+        hits.append(Hit(
+            kind="conversation", title=title,
+            detail=_mark(body, query, width=SNIPPET_WIDTH) if body else SafeString(""),
+            url=_conversation_url(conv.reference),
+            meta=f"{conv.customer.get_full_name()} · {conv.get_status_display()}",
+            score=score,
+        ))
+    hits.sort(key=lambda h: -h.score)
+    return hits[:PER_KIND]
+
+
+def _visible_sql(visible: QuerySet[Conversation]) -> tuple[str, tuple]:
+    sql, params = visible.order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _conversations_pg(visible, *, query: ParsedQuery) -> list[tuple[int, float, int | None]]:
+    """(conversation id, score, best message id), best first: the newest CANDIDATES matching
+    messages and the matching subjects, ranked by ts_rank, a subject counting double."""
+    tsq = _tsquery_text(query)
+    if not tsq:
+        return []
+    visible_sql, visible_params = _visible_sql(visible)
+    sql = f"""
+    WITH q AS MATERIALIZED (SELECT to_tsquery('russian', %s) AS query),
+    hits AS (
+        SELECT m.id, m.conversation_id, m.body
+          FROM helpdesk_message m
+         WHERE helpdesk_search_vector(m.body) @@ (SELECT query FROM q)
+           AND m.kind <> %s AND m.conversation_id IN ({visible_sql})
+         ORDER BY m.id DESC LIMIT {CANDIDATES}),
+    scored AS (
+        SELECT h.conversation_id, h.id AS message_id,
+               ts_rank(helpdesk_search_vector(h.body), (SELECT query FROM q)) AS rank
+          FROM hits h
+        UNION ALL
+        SELECT c.id, NULL, 2 * ts_rank(helpdesk_search_vector(c.subject), (SELECT query FROM q))
+          FROM helpdesk_conversation c
+         WHERE helpdesk_search_vector(c.subject) @@ (SELECT query FROM q)
+           AND c.id IN ({visible_sql})
+         LIMIT {CANDIDATES})
+    SELECT conversation_id, sum(rank) AS score,
+           (array_agg(message_id ORDER BY rank DESC) FILTER (WHERE message_id IS NOT NULL))[1]
+      FROM scored GROUP BY conversation_id
+     ORDER BY score DESC, conversation_id DESC LIMIT {PER_KIND}
+    """  # noqa: S608 - the subqueries are the ORM's own SQL, the limits constants
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (tsq, str(MessageKind.EVENT), *visible_params, *visible_params))
+        return [(c, float(s), m) for c, s, m in cursor.fetchall()]
+
+
+def _contains(field_name: str, needle: str) -> Q:
+    """``field`` contains ``needle`` whatever its case; SQLite's LIKE folds ASCII only, so a
+    Cyrillic word is also tried as written at the start of a sentence and in capitals."""
+    cond = Q(**{f"{field_name}__icontains": needle})
+    if connection.vendor != "postgresql" and not needle.isascii():
+        for variant in {needle.capitalize(), needle.upper(), needle.title()} - {needle}:
+            cond |= Q(**{f"{field_name}__contains": variant})
+    return cond
+
+
+def _like_q(field: str, query: ParsedQuery) -> Q:
+    """Every word (any spelling) somewhere in ``field``: a Chinese run as typed, a word by the
+    letters it shares with its stem, so "delivered" finds "delivery" (as on PostgreSQL)."""
+    cond = Q()
+    for alternatives in query.alternatives:
+        any_of = Q()
+        for word in alternatives:
+            needle = word if is_cjk(word) else commonprefix([word, stem(word)]) or word
+            any_of |= _contains(field, needle)
+        cond &= any_of
+    return cond
+
+
+def _conversations_sqlite(visible, *, query: ParsedQuery) -> list[tuple[int, float, int | None]]:
+    messages = (Message.objects.filter(_like_q("body", query), conversation__in=visible)
+                .exclude(kind=MessageKind.EVENT)
+                .order_by("-id").values_list("conversation_id", "id")[:CANDIDATES])
+    found: dict[int, tuple[float, int | None]] = {}
+    for conv_id, message_id in messages:
+        score, best = found.get(conv_id, (0.0, message_id))
+        found[conv_id] = (score + 1.0, best)
+    subjects = visible.filter(_like_q("subject", query)).values_list("pk", flat=True)[:CANDIDATES]
+    for conv_id in subjects:
+        score, best = found.get(conv_id, (0.0, None))
+        found[conv_id] = (score + 2.0, best)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], -kv[0]))[:PER_KIND]
+    return [(conv_id, score, best) for conv_id, (score, best) in ranked]
+
+
+# --- customers, orders, returns ---------------------------------------------------------------
+
+def _digits_of(field_name: str):
+    """The field without the separators people type in phone numbers (both databases)."""
+    expr = F(field_name)
+    for separator in (" ", "-", "(", ")", "+", "."):
+        expr = Replace(expr, Value(separator), Value(""))
+    return expr
+
+
+def _latest_conversation(visible, *, customer_ref: str, order_ref: str | None = None):
+    """The reference of the latest visible conversation about the order, else the customer's."""
+    def latest(**filters):
+        return Subquery(visible.filter(**filters).order_by("-created_at", "-pk")
+                        .values("reference")[:1])
+    if order_ref is None:
+        return latest(customer=OuterRef(customer_ref))
+    return Coalesce(latest(order=OuterRef(order_ref)), latest(customer=OuterRef(customer_ref)))
+
+
+def _customers(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
+    User = get_user_model()
+    digits = "".join(_DIGITS.findall(text))
+    cond = Q(email=text.lower()) | Q(email__icontains=text)
+    words = Q()
+    for word in query.words:
+        words &= _contains("full_name", word)
+    cond |= words
+    postgres = connection.vendor == "postgresql"
+    if postgres and not CJK_RUN.search(text):
+        cond |= Q(TrigramWordSimilar(F("full_name"), Value(text)))  # typos in names
+    # A phone typed with or without spaces, dashes or brackets: its digits in the stored one's.
+    if len(digits) >= 5 and len(digits) * 2 >= len(text.replace(" ", "")):
+        cond |= Q(phone_digits__contains=digits)
+    qs = (User.objects.filter(is_staff=False)
+          .annotate(phone_digits=_digits_of("customer_profile__phone"))
+          .filter(cond)
+          .filter(Exists(visible.filter(customer=OuterRef("pk"))))
+          .annotate(latest=_latest_conversation(visible, customer_ref="pk"))
+          .select_related("customer_profile"))
+    if postgres:
+        qs = qs.annotate(similarity=TrigramWordSimilarity(text, "full_name")).order_by(
+            "-similarity", "-pk")
+    else:
+        qs = qs.order_by("-pk")
+    hits = []
+    for customer in qs[:PER_KIND]:
+        profile = getattr(customer, "customer_profile", None)
+        phone = profile.phone if profile is not None else ""
+        detail = _mark_exact(customer.email, text)
+        if phone:
+            detail = SafeString(f"{detail} · {_mark_exact(phone, digits if digits in phone else text)}")
+        name = customer.get_full_name()
+        hits.append(Hit(kind="customer", title=_mark(name, query), detail=detail,
+                        url=_conversation_url(customer.latest),
+                        meta=customer.latest or ""))
+    return hits
+
+
+def _orders(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
+    ids = _identifiers(text)
+    if not ids:
+        return []
+    numbers = {i for i in ids}
+    qs = (visible_orders(user=user)
+          .filter(Q(number__in=numbers) | Q(shipments__tracking_number__in=numbers))
+          .select_related("customer")
+          .annotate(latest=_latest_conversation(visible, customer_ref="customer_id",
+                                                order_ref="pk"))
+          .order_by("-placed_at").distinct())
+    orders = list(qs[:PER_KIND])
+    tracking: dict[int, list[str]] = {}
+    for order_id, number in (Shipment.objects
+                             .filter(order__in=[o.pk for o in orders])
+                             .values_list("order_id", "tracking_number")):
+        tracking.setdefault(order_id, []).append(number)
+    hits = []
+    for order in orders:
+        numbers_shown = [_mark_exact(t, t if t.upper() in numbers else "")
+                         for t in tracking.get(order.pk, [])]
+        hits.append(Hit(
+            kind="order",
+            title=_mark_exact(order.number, order.number if order.number.upper() in numbers
+                              else ""),
+            detail=SafeString(" · ".join([escape(order.customer.get_full_name()),
+                                          *numbers_shown])),
+            url=_conversation_url(order.latest), meta=order.get_status_display(),
+        ))
+    return hits
+
+
+def _returns(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
+    ids = _identifiers(text)
+    if not ids:
+        return []
+    qs = (visible_returns(user=user).filter(reference__in=ids)
+          .select_related("customer", "order")
+          .annotate(latest=_latest_conversation(visible, customer_ref="customer_id",
+                                                order_ref="order_id"))
+          .order_by("-created_at"))
+    return [Hit(kind="return", title=_mark_exact(r.reference, r.reference),
+                detail=SafeString(" · ".join([escape(r.customer.get_full_name()),
+                                              escape(r.order.number)])),
+                url=_conversation_url(r.latest), meta=r.get_status_display())
+            for r in qs[:PER_KIND]]
+
+

@@ -1,0 +1,71 @@
+"""The agent search's indexes (helpdesk.console.search), PostgreSQL only; SQLite searches the
+same fields with bounded substring matches and needs none.
+
+- ``helpdesk_search_vector(text)``: the one definition of a searchable text, an immutable SQL
+  function so expression indexes and queries share it: the 'russian' configuration (it stems
+  Latin words as 'english' does) over the text with each Chinese character set apart, so a
+  Chinese word is searched as a phrase of its characters.
+- Expression GIN indexes on message bodies and conversation subjects: nothing is written per
+  message by the application (the chat's fast-path INSERT is untouched); GIN's pending list
+  (fastupdate) keeps the insert cost small (measured in tests/benchmarks/console_search.py).
+- pg_trgm indexes for customers' names and emails (substring and typo matches), and a btree
+  on shipments' tracking numbers (exact lookups).
+"""
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+# CJK Unified Ideographs, extension A and compatibility ideographs (faq.search.text._CJK).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+FORWARD = [
+    f"""CREATE OR REPLACE FUNCTION helpdesk_search_vector(text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT to_tsvector('russian'::regconfig,
+                                 regexp_replace($1, '([{_CJK}])', ' \\1 ', 'g')) $$""",
+    "CREATE INDEX IF NOT EXISTS message_search_gin ON helpdesk_message "
+    "USING gin (helpdesk_search_vector(body))",
+    "CREATE INDEX IF NOT EXISTS conv_subject_search_gin ON helpdesk_conversation "
+    "USING gin (helpdesk_search_vector(subject))",
+    "CREATE INDEX IF NOT EXISTS user_full_name_trgm ON accounts_user "
+    "USING gin (full_name gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_full_name_upper_trgm ON accounts_user "
+    "USING gin ((UPPER(full_name::text)) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_email_upper_trgm ON accounts_user "
+    "USING gin ((UPPER(email::text)) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS shipment_tracking_number_idx ON orders_shipment "
+    "(tracking_number)",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS shipment_tracking_number_idx",
+    "DROP INDEX IF EXISTS user_email_upper_trgm",
+    "DROP INDEX IF EXISTS user_full_name_upper_trgm",
+    "DROP INDEX IF EXISTS user_full_name_trgm",
+    "DROP INDEX IF EXISTS conv_subject_search_gin",
+    "DROP INDEX IF EXISTS message_search_gin",
+    "DROP FUNCTION IF EXISTS helpdesk_search_vector(text)",
+]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for sql in statements:
+            schema_editor.execute(sql)
+    return run
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("helpdesk", "0014_workspace_tags_sla"),
+        ("accounts", "0003_erasure"),
+        ("orders", "0003_order_placed_idx"),
+        ("faq", "0003_search_indexes"),
+    ]
+
+    operations = [
+        TrigramExtension(),  # CREATE EXTENSION IF NOT EXISTS pg_trgm; a no-op elsewhere
+        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+    ]
