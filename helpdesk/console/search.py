@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Replace
 from django.urls import reverse
 from django.utils.html import escape
@@ -44,25 +45,27 @@ from faq.search.text import (
     best_corrections,
     is_cjk,
     parse_query,
+    bigrams,
     snippet,
     stem,
 )
 from helpdesk.access import visible_conversations
 from helpdesk.models import Conversation, Message, MessageKind
 from orders.access import visible_orders, visible_returns
-from orders.models import Shipment
+from orders.models import Order, Shipment
 
 MAX_QUERY_CHARS = 100
 PER_KIND = 10
 # Messages matched before ranking (newest first): a word in a third of all messages costs no
 # more than a rare one.
-CANDIDATES = 200
+CANDIDATES = 400
 SNIPPET_WIDTH = 160
 # Every search statement on PostgreSQL is cut off after this long (the page says so).
 STATEMENT_TIMEOUT_MS = 3000
 # An identifier typed or pasted: a reference, an order or tracking number.
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9-]{4,60}$")
 _DIGITS = re.compile(r"\d")
+_PHONE = re.compile(r"[\d\s()+.-]+")
 
 
 class SearchError(ValueError):
@@ -160,7 +163,7 @@ class _statement_timeout:
 
 def _with_corrections(query: ParsedQuery) -> ParsedQuery | None:
     """``query`` with each misspelt word's nearest words from the help center's dictionary."""
-    words = [w for w in query.words if not is_cjk(w) and not w.isdigit()]
+    words = [w for w in query.words if not is_cjk(w) and not _DIGITS.search(w)]
     if not words:
         return None
     candidates = faq_backend().similar_terms(words)
@@ -174,7 +177,9 @@ def _with_corrections(query: ParsedQuery) -> ParsedQuery | None:
 
 
 def _identifiers(text: str) -> list[str]:
-    return [t.upper() for t in text.split()[:8] if _IDENTIFIER.match(t)]
+    """The words that could be a reference or a number (all of those carry digits)."""
+    return [t.upper() for t in text.split()[:8]
+            if _IDENTIFIER.match(t) and _DIGITS.search(t)]
 
 
 def _mark(text: str, query: ParsedQuery, *, width: int | None = None) -> SafeString:
@@ -199,14 +204,16 @@ def _conversation_url(reference: str | None) -> str:
 # --- conversations ----------------------------------------------------------------------------
 
 def _tsquery_text(query: ParsedQuery) -> str:
-    """Every word (any of its spellings), as a prefix; a Chinese run as a phrase of its
-    characters. Words are letters and digits only (faq.search.text.TOKEN): safe in tsquery."""
+    """Every word (any of its spellings), as a prefix; a Chinese run as its two-character
+    pieces (the index's lexemes, faq.search.text.bigrams), all of them. Words are letters and
+    digits only (faq.search.text.TOKEN): safe in tsquery text."""
     groups = []
     for alternatives in query.alternatives:
         parts = []
         for word in alternatives:
             if is_cjk(word):
-                parts.append("(" + " <-> ".join(word) + ")" if len(word) > 1 else word)
+                parts.append(f"{word}:*" if len(word) == 1 else
+                             "(" + " & ".join(dict.fromkeys(bigrams(word))) + ")")
             else:
                 parts.append(f"{word}:*")
         groups.append("(" + " | ".join(dict.fromkeys(parts)) + ")")
@@ -253,44 +260,97 @@ def _conversations(visible: QuerySet[Conversation], *, query: ParsedQuery,
     return hits[:PER_KIND]
 
 
-def _visible_sql(visible: QuerySet[Conversation]) -> tuple[str, tuple]:
-    sql, params = visible.order_by().values("pk").query.sql_with_params()
-    return sql, tuple(params)
+# The message table is read newest first in slices of these fractions of its ids, each a
+# bitmap AND of the search index and the primary key's range: a word in every tenth message
+# stops in the first slice, a rare one reads the postings of all of them (one index scan's
+# worth). Only the rows of the slices reached are read from the table.
+SLICES = (0.02, 0.1, 0.4, 1.0)
+
+
+def _sliced(select: str, params: list, *, id_column: str, top: int) -> tuple[str, list]:
+    """``select`` (ending in a WHERE clause, with ``params``) once per slice of ids up to
+    ``top``, newest first, as UNION ALL branches, with their parameters."""
+    branches: list[str] = []
+    all_params: list = []
+    upper = None
+    for fraction in SLICES:
+        lower = top - int(top * fraction)
+        # The newest slice has no upper bound: rows added since ``top`` was read belong to it.
+        branch = f"{select} AND {id_column} > %s"
+        branch_params = [*params, lower]
+        if upper is not None:
+            branch += f" AND {id_column} <= %s"
+            branch_params.append(upper)
+        branches.append(f"({branch})")
+        all_params += branch_params
+        upper = lower
+    return "\n UNION ALL ".join(branches), all_params
+
+
+_top_cache: dict[str, tuple[float, tuple]] = {}
+TOP_IDS_SECONDS = 60.0
+
+
+def _top_ids() -> tuple[int | None, int | None]:
+    """The newest message and conversation ids, read at most once a minute per process and
+    database (newer rows still fall in the newest slice, which has no upper bound)."""
+    import time
+
+    key = connection.settings_dict["NAME"]
+    cached = _top_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < TOP_IDS_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT max(id) FROM helpdesk_message),"
+                       " (SELECT max(id) FROM helpdesk_conversation)")
+        top = cursor.fetchone()
+    if top[0] is not None:
+        _top_cache[key] = (time.monotonic(), top)
+    return top
 
 
 def _conversations_pg(visible, *, query: ParsedQuery) -> list[tuple[int, float, int | None]]:
-    """(conversation id, score, best message id), best first: the newest CANDIDATES matching
-    messages and the matching subjects, ranked by ts_rank, a subject counting double."""
+    """(conversation id, score, newest matching message id), best first.
+
+    Candidates: the newest CANDIDATES matching messages and subjects, whoever may see them;
+    then ``visible`` keeps the user's (one indexed lookup of at most CANDIDATES ids), so the
+    access rule stays the one in helpdesk.access. Score: a matching subject counts 3, each
+    matching message 1 (at most 5); ties go to the most recent.
+    """
     tsq = _tsquery_text(query)
     if not tsq:
         return []
-    visible_sql, visible_params = _visible_sql(visible)
-    sql = f"""
-    WITH q AS MATERIALIZED (SELECT to_tsquery('russian', %s) AS query),
-    hits AS (
-        SELECT m.id, m.conversation_id, m.body
-          FROM helpdesk_message m
-         WHERE helpdesk_search_vector(m.body) @@ (SELECT query FROM q)
-           AND m.kind <> %s AND m.conversation_id IN ({visible_sql})
-         ORDER BY m.id DESC LIMIT {CANDIDATES}),
-    scored AS (
-        SELECT h.conversation_id, h.id AS message_id,
-               ts_rank(helpdesk_search_vector(h.body), (SELECT query FROM q)) AS rank
-          FROM hits h
-        UNION ALL
-        SELECT c.id, NULL, 2 * ts_rank(helpdesk_search_vector(c.subject), (SELECT query FROM q))
-          FROM helpdesk_conversation c
-         WHERE helpdesk_search_vector(c.subject) @@ (SELECT query FROM q)
-           AND c.id IN ({visible_sql})
-         LIMIT {CANDIDATES})
-    SELECT conversation_id, sum(rank) AS score,
-           (array_agg(message_id ORDER BY rank DESC) FILTER (WHERE message_id IS NOT NULL))[1]
-      FROM scored GROUP BY conversation_id
-     ORDER BY score DESC, conversation_id DESC LIMIT {PER_KIND}
-    """  # noqa: S608 - the subqueries are the ORM's own SQL, the limits constants
+    top_message, top_conversation = _top_ids()
+    if top_message is None:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(sql, (tsq, str(MessageKind.EVENT), *visible_params, *visible_params))
-        return [(c, float(s), m) for c, s, m in cursor.fetchall()]
+        messages, message_params = _sliced(
+            "SELECT m.id, m.conversation_id FROM helpdesk_message m "
+            "WHERE helpdesk_search_vector(m.body) @@ (SELECT query FROM q) AND m.kind <> %s",
+            [str(MessageKind.EVENT)], id_column="m.id", top=top_message)
+        subjects, subject_params = _sliced(
+            "SELECT c.id FROM helpdesk_conversation c "
+            "WHERE helpdesk_search_vector(c.subject) @@ (SELECT query FROM q)",
+            [], id_column="c.id", top=top_conversation)
+        cursor.execute(f"""
+            WITH q AS MATERIALIZED (SELECT to_tsquery('russian', %s) AS query),
+            hits AS ({messages} LIMIT {CANDIDATES}),
+            subjects AS ({subjects} LIMIT {CANDIDATES})
+            SELECT conversation_id, least(count(*), 5), max(id), false FROM hits
+             GROUP BY conversation_id
+            UNION ALL
+            SELECT id, 3, NULL, true FROM subjects
+        """, [tsq, *message_params, *subject_params])  # noqa: S608 - constants and our SQL
+        rows = cursor.fetchall()
+    scores: dict[int, list] = {}
+    for conv_id, score, message_id, _subject in rows:
+        entry = scores.setdefault(conv_id, [0.0, None])
+        entry[0] += float(score)
+        entry[1] = entry[1] or message_id
+    mine = set(visible.filter(pk__in=list(scores)).values_list("pk", flat=True))
+    ranked = sorted(((c, s, m) for c, (s, m) in scores.items() if c in mine),
+                    key=lambda r: (-r[1], -(r[2] or 0), -r[0]))
+    return ranked[:PER_KIND]
 
 
 def _contains(field_name: str, needle: str) -> Q:
@@ -353,22 +413,31 @@ def _latest_conversation(visible, *, customer_ref: str, order_ref: str | None = 
 
 
 def _customers(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
+    """Candidates by each indexed way in (email, name words, a name's typos, phone digits),
+    at most CANDIDATES, then the ones with a conversation the user may see."""
     User = get_user_model()
-    digits = "".join(_DIGITS.findall(text))
-    cond = Q(email=text.lower()) | Q(email__icontains=text)
+    postgres = connection.vendor == "postgresql"
+    customers = User.objects.filter(is_staff=False).order_by()
+    arms = [customers.filter(Q(email=text.lower()) | Q(email__icontains=text))]
     words = Q()
     for word in query.words:
         words &= _contains("full_name", word)
-    cond |= words
-    postgres = connection.vendor == "postgresql"
+    arms.append(customers.filter(words))
     if postgres and not CJK_RUN.search(text):
-        cond |= Q(TrigramWordSimilar(F("full_name"), Value(text)))  # typos in names
+        arms.append(customers.filter(TrigramWordSimilar(F("full_name"), Value(text))))
     # A phone typed with or without spaces, dashes or brackets: its digits in the stored one's.
-    if len(digits) >= 5 and len(digits) * 2 >= len(text.replace(" ", "")):
-        cond |= Q(phone_digits__contains=digits)
-    qs = (User.objects.filter(is_staff=False)
-          .annotate(phone_digits=_digits_of("customer_profile__phone"))
-          .filter(cond)
+    digits = "".join(_DIGITS.findall(text))
+    if len(digits) >= 5 and _PHONE.fullmatch(text):
+        if postgres:
+            arms.append(customers.filter(pk__in=RawSQL(
+                "SELECT user_id FROM accounts_customerprofile"
+                " WHERE helpdesk_phone_digits(phone) LIKE %s", [f"%{digits}%"])))
+        else:
+            arms.append(customers.annotate(phone_digits=_digits_of("customer_profile__phone"))
+                        .filter(phone_digits__contains=digits))
+    first, *rest = [arm.values_list("pk", flat=True) for arm in arms]
+    candidates = list(first.union(*rest)[:CANDIDATES]) if rest else list(first[:CANDIDATES])
+    qs = (User.objects.filter(pk__in=candidates)
           .filter(Exists(visible.filter(customer=OuterRef("pk"))))
           .annotate(latest=_latest_conversation(visible, customer_ref="pk"))
           .select_related("customer_profile"))
@@ -395,13 +464,17 @@ def _orders(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
     ids = _identifiers(text)
     if not ids:
         return []
-    numbers = {i for i in ids}
-    qs = (visible_orders(user=user)
-          .filter(Q(number__in=numbers) | Q(shipments__tracking_number__in=numbers))
+    numbers = set(ids)
+    # Each number by its own unique or plain index, rather than one OR across a join.
+    by_number = Order.objects.filter(number__in=numbers).order_by().values_list("pk", flat=True)
+    by_tracking = (Shipment.objects.filter(tracking_number__in=numbers).order_by()
+                   .values_list("order_id", flat=True))
+    candidates = list(by_number.union(by_tracking)[:CANDIDATES])
+    qs = (visible_orders(user=user).filter(pk__in=candidates)
           .select_related("customer")
           .annotate(latest=_latest_conversation(visible, customer_ref="customer_id",
                                                 order_ref="pk"))
-          .order_by("-placed_at").distinct())
+          .order_by("-placed_at"))
     orders = list(qs[:PER_KIND])
     tracking: dict[int, list[str]] = {}
     for order_id, number in (Shipment.objects

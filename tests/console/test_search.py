@@ -206,5 +206,5 @@ def test_the_search_takes_a_fixed_number_of_queries(client, agent, django_assert
     customer = CustomerFactory()
     for i in range(8):
         _open(customer, f"numbered platypus {i}", order=OrderFactory(customer=customer))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         search(user=agent, text="platypus")
