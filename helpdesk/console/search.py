@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from faq.search import backend as faq_backend
 from faq.search.text import (
@@ -113,8 +114,9 @@ def clean_query(text: str | None) -> tuple[str, ParsedQuery]:
         raise SearchError(_("Type a name, an email, a phone, a reference, an order or "
                             "tracking number, or words from a conversation."))
     if len(text) > MAX_QUERY_CHARS:
-        raise SearchError(_("The search text is too long: at most %(max)d characters.")
-                          % {"max": MAX_QUERY_CHARS})
+        raise SearchError(ngettext("The search text is too long: at most %(max)d character.",
+                                   "The search text is too long: at most %(max)d characters.",
+                                   MAX_QUERY_CHARS) % {"max": MAX_QUERY_CHARS})
     query = parse_query(text)
     if query.is_empty:
         raise SearchError(_("Type letters or digits to search for."))
