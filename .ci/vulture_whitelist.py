@@ -89,3 +89,10 @@ note_add
 surveys_run
 search_index_rebuild
 _.prepare
+
+# Conversation fields of migration 0014, read by the issue 16 inbox and SLA (other branches);
+# unused on this branch alone.
+_.tags
+_.response_due_at
+_.sla_warned_at
+_.sla_breached_at

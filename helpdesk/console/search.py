@@ -23,14 +23,14 @@ bounded substring matches over the same fields, the same corrections.
 from __future__ import annotations
 
 import re
-from os.path import commonprefix
 from dataclasses import dataclass, field
+from os.path import commonprefix
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Replace
 from django.urls import reverse
@@ -44,9 +44,9 @@ from faq.search.text import (
     CJK_RUN,
     ParsedQuery,
     best_corrections,
+    bigrams,
     is_cjk,
     parse_query,
-    bigrams,
     snippet,
     stem,
 )

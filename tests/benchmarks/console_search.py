@@ -143,7 +143,7 @@ def generate() -> None:
         # Indexes are built after the bulk load: faster than keeping them up row by row.
         cursor.execute("DROP INDEX IF EXISTS message_search_gin")
         cursor.execute(
-            "INSERT INTO accounts_user (password, is_superuser, email, full_name, language, "
+            "INSERT INTO accounts_user (password, is_superuser, email, full_name, language, "  # noqa: S608 - constants of this module
             "is_staff, is_active, date_joined) "
             "SELECT '!', false, 'customer' || g || '@example.com', "
             f"{_pick(FIRST, 'g')} || ' ' || {_pick(LAST, 'g / 7')}, 'en', false, true, now() "
@@ -158,7 +158,7 @@ def generate() -> None:
         cursor.execute("SELECT min(id) FROM accounts_user WHERE NOT is_staff")
         first_customer = cursor.fetchone()[0]
         cursor.execute(
-            "INSERT INTO orders_order (number, customer_id, status, payment_status, "
+            "INSERT INTO orders_order (number, customer_id, status, payment_status, "  # noqa: S608 - constants of this module
             "payment_method, currency, total, shipping_address, placed_at) "
             f"SELECT 'B' || lpad(g::text, 9, '0'), {first_customer} + g % {CUSTOMERS}, "
             "'shipped', 'paid', 'card', 'RUB', g % 5000, '', "
@@ -168,7 +168,7 @@ def generate() -> None:
             "SELECT id, 'Russian Post', 'RB' || lpad(id::text, 9, '0') || 'CN', 'in_transit' "
             "FROM orders_order")
         cursor.execute(
-            "INSERT INTO orders_returnrequest (reference, order_id, customer_id, status, reason, "
+            "INSERT INTO orders_returnrequest (reference, order_id, customer_id, status, reason, "  # noqa: S608 - constants of this module
             "description, refund_amount, fee, created_at, updated_at) "
             "SELECT 'RT-B' || lpad(id::text, 7, '0'), id, customer_id, 'requested', "
             "'damaged', '', 0, 0, now(), now() FROM orders_order "
@@ -176,7 +176,7 @@ def generate() -> None:
         # A third of the conversations about an order; teams and assignees spread; a tenth
         # waiting in the queue (no team, no agent: every agent may see those).
         cursor.execute(
-            "INSERT INTO helpdesk_conversation (reference, customer_id, channel, status, topic, "
+            "INSERT INTO helpdesk_conversation (reference, customer_id, channel, status, topic, "  # noqa: S608 - constants of this module
             "priority, language, subject, order_id, team_id, assignee_id, last_seq, created_at, "
             "updated_at) "
             "SELECT 'HD-B' || lpad(g::text, 7, '0'), "
@@ -192,7 +192,7 @@ def generate() -> None:
             f"{MESSAGES_PER_CONVERSATION}, now() - g * interval '5 minutes', now() "
             f"FROM generate_series(1, {CONVERSATIONS}) g")
         cursor.execute(
-            "INSERT INTO helpdesk_message (conversation_id, seq, author_role, kind, body, "
+            "INSERT INTO helpdesk_message (conversation_id, seq, author_role, kind, body, "  # noqa: S608 - constants of this module
             "client_id, event, created_at) "
             "SELECT c.id, s, CASE WHEN s % 2 = 1 THEN 'customer' ELSE 'agent' END, "
             "CASE WHEN s = 10 THEN 'note' ELSE 'message' END, "
@@ -309,7 +309,7 @@ def main() -> int:
         per_kind: dict[str, list[float]] = {}
         found: dict[str, int] = {}
         everything = []
-        for kind, text in mix:  # warm-up: plans, caches
+        for _kind, text in mix:  # warm-up: plans, caches
             search(user=user, text=text)
         for _ in range(RUNS):
             for kind, text in mix:
