@@ -414,31 +414,49 @@ def _latest_conversation(visible, *, customer_ref: str, order_ref: str | None = 
     return Coalesce(latest(order=OuterRef(order_ref)), latest(customer=OuterRef(customer_ref)))
 
 
+CUSTOMER_CANDIDATES = 100
+
+
+def _union_ids(querysets) -> list[int]:
+    first, *rest = [qs.values_list("pk", flat=True) for qs in querysets]
+    found = first.union(*rest) if rest else first
+    return list(found[:CUSTOMER_CANDIDATES])
+
+
 def _customers(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
-    """Candidates by each indexed way in (email, name words, a name's typos, phone digits),
-    at most CANDIDATES, then the ones with a conversation the user may see."""
+    """Candidates by each indexed way in (email, name words, phone digits; a name's typos only
+    when those find nothing), at most CUSTOMER_CANDIDATES, then the ones with a conversation
+    the user may see."""
     User = get_user_model()
     postgres = connection.vendor == "postgresql"
     customers = User.objects.filter(is_staff=False).order_by()
-    arms = [customers.filter(Q(email=text.lower()) | Q(email__icontains=text))]
-    words = Q()
-    for word in query.words:
-        words &= _contains("full_name", word)
-    arms.append(customers.filter(words))
-    if postgres and not CJK_RUN.search(text):
-        arms.append(customers.filter(TrigramWordSimilar(F("full_name"), Value(text))))
-    # A phone typed with or without spaces, dashes or brackets: its digits in the stored one's.
     digits = "".join(_DIGITS.findall(text))
-    if len(digits) >= 5 and _PHONE.fullmatch(text):
-        if postgres:
-            arms.append(customers.filter(pk__in=RawSQL(
-                "SELECT user_id FROM accounts_customerprofile"
-                " WHERE helpdesk_phone_digits(phone) LIKE %s", [f"%{digits}%"])))
-        else:
-            arms.append(customers.annotate(phone_digits=_digits_of("customer_profile__phone"))
-                        .filter(phone_digits__contains=digits))
-    first, *rest = [arm.values_list("pk", flat=True) for arm in arms]
-    candidates = list(first.union(*rest)[:CANDIDATES]) if rest else list(first[:CANDIDATES])
+    phone = len(digits) >= 5 and bool(_PHONE.fullmatch(text))
+    arms = [customers.filter(email=text.lower())]
+    if postgres and CJK_RUN.search(text):
+        # Chinese names: by their two-character pieces in a full-text index (trigrams need
+        # three characters; most Chinese names have two or three).
+        arms.append(customers.filter(pk__in=RawSQL(
+            "SELECT id FROM accounts_user WHERE helpdesk_search_vector(full_name)"
+            " @@ to_tsquery('russian', %s)", [_tsquery_text(query)])))
+    elif not phone:
+        arms.append(customers.filter(email__icontains=text))
+        words = Q()
+        for word in query.words:
+            words &= _contains("full_name", word)
+        arms.append(customers.filter(words))
+    # A phone typed with or without spaces, dashes or brackets: its digits in the stored one's.
+    elif postgres:
+        arms.append(customers.filter(pk__in=RawSQL(
+            "SELECT user_id FROM accounts_customerprofile"
+            " WHERE helpdesk_phone_digits(phone) LIKE %s", [f"%{digits}%"])))
+    else:
+        arms.append(customers.annotate(phone_digits=_digits_of("customer_profile__phone"))
+                    .filter(phone_digits__contains=digits))
+    candidates = _union_ids(arms)
+    if not candidates and postgres and not phone and not CJK_RUN.search(text):
+        candidates = _union_ids([customers.filter(
+            TrigramWordSimilar(F("full_name"), Value(text)))])  # typos in names
     qs = (User.objects.filter(pk__in=candidates)
           .filter(Exists(visible.filter(customer=OuterRef("pk"))))
           .annotate(latest=_latest_conversation(visible, customer_ref="pk"))

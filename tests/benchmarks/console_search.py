@@ -34,7 +34,7 @@ CUSTOMERS = 100_000 // SCALE
 ORDERS = 100_000 // SCALE
 RETURNS = 10_000 // SCALE
 TEAMS = 5
-RUNS = 20  # per query of the mix
+RUNS = 10  # per query of the mix
 TARGET_P95_MS = 100
 
 # Message text: sentences in three languages, and rare words (products, cities) that make some

@@ -138,6 +138,12 @@ def test_customers_are_found_by_name_email_and_phone(client, agent):
         hits = _found(client, q)["customers"]
         assert [h["url"] for h in hits] == [url], q
     assert "<mark>Кузнецова</mark>" in _titles(_found(client, "Кузнецова"), "customers")
+    chinese = CustomerFactory(full_name="王伟", email="wang@example.com")
+    conv = _open(chinese, "你好", language="zh-hans")
+    hits = _found(client, "王伟")["customers"]
+    assert [h["url"] for h in hits] == [reverse("helpdesk_console:conversation",
+                                                args=[conv.reference])]
+    assert "<mark>王伟</mark>" in hits[0]["title"]
 
 
 def test_orders_and_returns_are_found_by_number_tracking_and_reference(client, agent):
