@@ -23,13 +23,14 @@ bounded substring matches over the same fields, the same corrections.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from os.path import commonprefix
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Replace
@@ -146,21 +147,21 @@ def search(*, user, text: str | None) -> Results:
     return results
 
 
-class _statement_timeout:
-    """SET LOCAL statement_timeout inside a transaction on PostgreSQL; nothing on SQLite."""
-
-    def __enter__(self):
-        from django.db import transaction
-
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
-        return self
-
-    def __exit__(self, *exc):
-        return self._atomic.__exit__(*exc)
+@contextmanager
+def _statement_timeout():
+    """Every statement inside cut off after STATEMENT_TIMEOUT_MS on PostgreSQL (SET LOCAL in a
+    transaction of its own); a cut-off search says so rather than failing the page."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        raise SearchError(_("The search took too long. Try more precise words, a number "
+                            "or a reference.")) from exc
 
 
 def _with_corrections(query: ParsedQuery) -> ParsedQuery | None:
@@ -224,31 +225,29 @@ def _tsquery_text(query: ParsedQuery) -> str:
 
 def _conversations(visible: QuerySet[Conversation], *, query: ParsedQuery,
                    text: str) -> list[Hit]:
-    by_reference = {}
+    """Conversations by reference (first) and by words, best first. The backends name
+    candidates; one query of ``visible`` keeps the user's (so the access rule stays the one in
+    helpdesk.access) and reads what the results show."""
     ids = _identifiers(text)
-    if ids:
-        for conv in visible.filter(reference__in=ids).select_related("customer"):
-            by_reference[conv.pk] = (10.0, conv, None)
     if connection.vendor == "postgresql":
-        ranked = _conversations_pg(visible, query=query)
+        candidates = _conversations_pg(query=query)
     else:
-        ranked = _conversations_sqlite(visible, query=query)
-    order = dict(by_reference)
-    for conv_id, score, message_id in ranked:
-        if conv_id not in order:
-            order[conv_id] = (score, None, message_id)
-    if not order:
+        candidates = _conversations_sqlite(visible, query=query)
+    if not candidates and not ids:
         return []
-    convs = visible.model.objects.select_related("customer").in_bulk(
-        [k for k, v in order.items() if v[1] is None])
-    bodies = dict(Message.objects.filter(
-        pk__in=[v[2] for v in order.values() if v[2]]).order_by().values_list("pk", "body"))
+    found = {c.pk: c for c in visible.filter(Q(pk__in=list(candidates)) | Q(reference__in=ids))
+             .select_related("customer").order_by()
+             .only("reference", "subject", "topic", "status", "customer__full_name",
+                   "customer__email", "customer__erased_at")}
+    ranked = []
+    for conv in found.values():
+        score, newest, body = candidates.get(conv.pk, (0.0, 0, ""))
+        if conv.reference in ids:
+            score += 10.0
+        ranked.append((score, newest, conv, body))
+    ranked.sort(key=lambda r: (-r[0], -r[1], -r[2].pk))
     hits = []
-    for conv_id, (score, conv, message_id) in order.items():
-        conv = conv or convs.get(conv_id)
-        if conv is None:
-            continue
-        body = bodies.get(message_id, "")
+    for score, _newest, conv, body in ranked[:PER_KIND]:
         title = SafeString(f"{_mark_exact(conv.reference, text)} · "
                            f"{_mark(conv.subject or conv.get_topic_display(), query)}")
         hits.append(Hit(
@@ -258,8 +257,7 @@ def _conversations(visible: QuerySet[Conversation], *, query: ParsedQuery,
             meta=f"{conv.customer.get_full_name()} · {conv.get_status_display()}",
             score=score,
         ))
-    hits.sort(key=lambda h: -h.score)
-    return hits[:PER_KIND]
+    return hits
 
 
 # The message table is read newest first in slices of these fractions of its ids, each a
@@ -311,48 +309,44 @@ def _top_ids() -> tuple[int | None, int | None]:
     return top
 
 
-def _conversations_pg(visible, *, query: ParsedQuery) -> list[tuple[int, float, int | None]]:
-    """(conversation id, score, newest matching message id), best first.
+Candidates = dict[int, tuple[float, int, str]]  # conversation -> (score, newest match, its text)
 
-    Candidates: the newest CANDIDATES matching messages and subjects, whoever may see them;
-    then ``visible`` keeps the user's (one indexed lookup of at most CANDIDATES ids), so the
-    access rule stays the one in helpdesk.access. Score: a matching subject counts 3, each
-    matching message 1 (at most 5); ties go to the most recent.
-    """
+
+def _conversations_pg(*, query: ParsedQuery) -> Candidates:
+    """The conversations of the newest CANDIDATES matching messages and subjects, whoever may
+    see them (the caller filters). Score: a matching subject counts 3, each matching message 1
+    (at most 5); the newest matching message's text is the snippet."""
     tsq = _tsquery_text(query)
     if not tsq:
-        return []
+        return {}
     top_message, top_conversation = _top_ids()
     if top_message is None:
-        return []
+        return {}
+    messages, message_params = _sliced(
+        "SELECT m.id, m.conversation_id, m.body FROM helpdesk_message m "
+        "WHERE helpdesk_search_vector(m.body) @@ (SELECT query FROM q) AND m.kind <> %s",
+        [str(MessageKind.EVENT)], id_column="m.id", top=top_message)
+    subjects, subject_params = _sliced(
+        "SELECT c.id FROM helpdesk_conversation c "
+        "WHERE helpdesk_search_vector(c.subject) @@ (SELECT query FROM q)",
+        [], id_column="c.id", top=top_conversation)
     with connection.cursor() as cursor:
-        messages, message_params = _sliced(
-            "SELECT m.id, m.conversation_id FROM helpdesk_message m "
-            "WHERE helpdesk_search_vector(m.body) @@ (SELECT query FROM q) AND m.kind <> %s",
-            [str(MessageKind.EVENT)], id_column="m.id", top=top_message)
-        subjects, subject_params = _sliced(
-            "SELECT c.id FROM helpdesk_conversation c "
-            "WHERE helpdesk_search_vector(c.subject) @@ (SELECT query FROM q)",
-            [], id_column="c.id", top=top_conversation)
         cursor.execute(f"""
             WITH q AS MATERIALIZED (SELECT to_tsquery('russian', %s) AS query),
             hits AS ({messages} LIMIT {CANDIDATES}),
             subjects AS ({subjects} LIMIT {CANDIDATES})
-            SELECT conversation_id, least(count(*), 5), max(id), false FROM hits
+            SELECT conversation_id, least(count(*), 5), max(id),
+                   (array_agg(body ORDER BY id DESC))[1] FROM hits
              GROUP BY conversation_id
             UNION ALL
-            SELECT id, 3, NULL, true FROM subjects
+            SELECT id, 3, 0, '' FROM subjects
         """, [tsq, *message_params, *subject_params])  # noqa: S608 - constants and our SQL
         rows = cursor.fetchall()
-    scores: dict[int, list] = {}
-    for conv_id, score, message_id, _subject in rows:
-        entry = scores.setdefault(conv_id, [0.0, None])
-        entry[0] += float(score)
-        entry[1] = entry[1] or message_id
-    mine = set(visible.filter(pk__in=list(scores)).values_list("pk", flat=True))
-    ranked = sorted(((c, s, m) for c, (s, m) in scores.items() if c in mine),
-                    key=lambda r: (-r[1], -(r[2] or 0), -r[0]))
-    return ranked[:PER_KIND]
+    found: Candidates = {}
+    for conv_id, score, newest, body in rows:
+        old = found.get(conv_id, (0.0, 0, ""))
+        found[conv_id] = (old[0] + float(score), max(old[1], newest), old[2] or body)
+    return found
 
 
 def _contains(field_name: str, needle: str) -> Q:
@@ -378,20 +372,21 @@ def _like_q(field: str, query: ParsedQuery) -> Q:
     return cond
 
 
-def _conversations_sqlite(visible, *, query: ParsedQuery) -> list[tuple[int, float, int | None]]:
+def _conversations_sqlite(visible, *, query: ParsedQuery) -> Candidates:
+    """The same as ``_conversations_pg`` by substring matches, among ``visible``, bounded."""
     messages = (Message.objects.filter(_like_q("body", query), conversation__in=visible)
                 .exclude(kind=MessageKind.EVENT)
-                .order_by("-id").values_list("conversation_id", "id")[:CANDIDATES])
-    found: dict[int, tuple[float, int | None]] = {}
-    for conv_id, message_id in messages:
-        score, best = found.get(conv_id, (0.0, message_id))
-        found[conv_id] = (score + 1.0, best)
-    subjects = visible.filter(_like_q("subject", query)).values_list("pk", flat=True)[:CANDIDATES]
+                .order_by("-id").values_list("conversation_id", "id", "body")[:CANDIDATES])
+    found: Candidates = {}
+    for conv_id, message_id, body in messages:
+        score, newest, text = found.get(conv_id, (0.0, message_id, body))
+        found[conv_id] = (min(score + 1.0, 5.0), newest, text)
+    subjects = (visible.filter(_like_q("subject", query)).order_by("-pk")
+                .values_list("pk", flat=True)[:CANDIDATES])
     for conv_id in subjects:
-        score, best = found.get(conv_id, (0.0, None))
-        found[conv_id] = (score + 2.0, best)
-    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], -kv[0]))[:PER_KIND]
-    return [(conv_id, score, best) for conv_id, (score, best) in ranked]
+        score, newest, text = found.get(conv_id, (0.0, 0, ""))
+        found[conv_id] = (score + 3.0, newest, text)
+    return found
 
 
 # --- customers, orders, returns ---------------------------------------------------------------
@@ -424,6 +419,8 @@ def _union_ids(querysets) -> list[int]:
 
 
 def _customers(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
+    if _identifiers(text) == [text.upper()] and "@" not in text and not _PHONE.fullmatch(text):
+        return []  # one reference or number: no one's name, email or phone
     """Candidates by each indexed way in (email, name words, phone digits; a name's typos only
     when those find nothing), at most CUSTOMER_CANDIDATES, then the ones with a conversation
     the user may see."""

@@ -214,3 +214,26 @@ def test_the_search_takes_a_fixed_number_of_queries(client, agent, django_assert
         _open(customer, f"numbered platypus {i}", order=OrderFactory(customer=customer))
     with django_assert_max_num_queries(16):
         search(user=agent, text="platypus")
+
+
+def test_a_search_cut_off_by_the_statement_timeout_says_so(client, agent, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement timeout is PostgreSQL's")
+    from helpdesk.console import search as engine
+
+    monkeypatch.setattr(engine, "STATEMENT_TIMEOUT_MS", 1)
+    monkeypatch.setattr(engine, "_top_ids", lambda: (10**9, 10**9))
+    original = engine._conversations_pg
+
+    def slow(*, query):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.05)")
+        return original(query=query)
+
+    monkeypatch.setattr(engine, "_conversations_pg", slow)
+    response = client.get(JSON_URL, {"q": "anything"})
+    assert response.status_code == 400
+    assert "took too long" in response.json()["error"]
+    assert client.get(JSON_URL, {"q": "again"}).status_code == 400  # the connection still works
