@@ -67,6 +67,7 @@ STATEMENT_TIMEOUT_MS = 3000
 # An identifier typed or pasted: a reference, an order or tracking number.
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9-]{4,60}$")
 _DIGITS = re.compile(r"\d")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[\d\s()+.-]+")
 
 
@@ -437,7 +438,9 @@ def _customers(user, visible, *, query: ParsedQuery, text: str) -> list[Hit]:
             "SELECT id FROM accounts_user WHERE helpdesk_search_vector(full_name)"
             " @@ to_tsquery('russian', %s)", [_tsquery_text(query)])))
     elif not phone:
-        arms.append(customers.filter(email__icontains=text))
+        # A whole address is found by the unique index; a part of one by trigrams.
+        if not _EMAIL.fullmatch(text):
+            arms.append(customers.filter(email__icontains=text))
         words = Q()
         for word in query.words:
             words &= _contains("full_name", word)

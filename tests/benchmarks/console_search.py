@@ -242,6 +242,33 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def cpu_per_search(user, mix) -> tuple[float | None, float]:
+    """CPU ms per search of the mix: the PostgreSQL backend's (from /proc, so only with a local
+    server) and this process's. CPU time moves little with other processes' load, unlike wall
+    time on a shared machine (reports_bench.cpu_per_run)."""
+    from django.db import connection
+
+    from helpdesk.console.search import search
+
+    def backend_ms() -> float | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    before, process_before = backend_ms(), time.process_time()
+    for _kind, text in mix:
+        search(user=user, text=text)
+    after, process_after = backend_ms(), time.process_time()
+    backend = None if before is None or after is None else (after - before) / len(mix)
+    return backend, (process_after - process_before) * 1000 / len(mix)
+
+
 def insert_cost() -> None:
     """Per-row cost of a message INSERT (the chat fast path writes one row) with the search
     index and without it, each in a transaction that is rolled back."""
@@ -301,6 +328,7 @@ def main() -> int:
         Conversation.objects.get(pk=ids[i % len(ids)])
         base.append((time.perf_counter() - started) * 1000)
     base_p50, base_p95 = statistics.median(base), percentile(base, 95)
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"baseline: conversation by primary key: p50 {base_p50:.2f} ms, p95 {base_p95:.2f} ms")
 
     mix = queries()
@@ -325,6 +353,10 @@ def main() -> int:
               f"p95 {p95:.1f} ms (x{p95 / base_p95:.0f} the baseline's p95; target "
               f"{TARGET_P95_MS} ms) {verdict}")
         ok = ok and p95 <= TARGET_P95_MS
+        backend_cpu, python_cpu = cpu_per_search(user, mix * 3)
+        print(f"  CPU per search: PostgreSQL "
+              f"{'n/a' if backend_cpu is None else f'{backend_cpu:.1f} ms'}, "
+              f"Python {python_cpu:.1f} ms")
         for kind, samples in sorted(per_kind.items()):
             print(f"  {kind:16} p50 {statistics.median(samples):6.1f} ms  "
                   f"p95 {percentile(samples, 95):6.1f} ms  "
