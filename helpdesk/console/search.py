@@ -133,7 +133,7 @@ def search(*, user, text: str | None) -> Results:
     with _statement_timeout():
         visible = visible_conversations(user=user)
         conversations = _conversations(visible, query=query, text=text)
-        if not conversations:
+        if not conversations and "@" not in text:  # an address is not misspelt words
             corrected = _with_corrections(query)
             if corrected is not None:
                 conversations = _conversations(visible, query=corrected, text="")
