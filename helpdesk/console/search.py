@@ -12,10 +12,12 @@ for a customer, an order or a return the latest conversation about that order, e
 customer's latest conversation, that the user may see (none: shown without a link).
 
 PostgreSQL: words go through full-text search over ``helpdesk_search_vector(text)`` (migration
-0015: the 'russian' configuration, which stems Latin words as 'english' does, with each Chinese
-character its own token so a Chinese word is a phrase of its characters), served by expression
-GIN indexes on message bodies and subjects: nothing is written per message, the chat's fast
-path is untouched. Names, emails and phones use pg_trgm (typos in names); misspelt words are
+0015: the 'russian' configuration, which stems Latin words as 'english' does, and Chinese runs
+as their two-character pieces), served by expression GIN indexes on message bodies and
+subjects: no trigger and no application code per message, the chat's fast path is unchanged
+(the index's own upkeep about doubles a message INSERT's cost: tests/benchmarks/console_search).
+Candidates are read newest first in slices of ids (``SLICES``), so a common word costs no more
+than a rare one; visibility is then one query of ``visible_conversations``. Names, emails and phones use pg_trgm (typos in names); misspelt words are
 corrected from the help center's dictionary (``faq.search``), as the FAQ search does. SQLite:
 bounded substring matches over the same fields, the same corrections.
 """
