@@ -17,9 +17,10 @@ as their two-character pieces), served by expression GIN indexes on message bodi
 subjects: no trigger and no application code per message, the chat's fast path is unchanged
 (the index's own upkeep about doubles a message INSERT's cost: tests/benchmarks/console_search).
 Candidates are read newest first in slices of ids (``SLICES``), so a common word costs no more
-than a rare one; visibility is then one query of ``visible_conversations``. Names, emails and phones use pg_trgm (typos in names); misspelt words are
-corrected from the help center's dictionary (``faq.search``), as the FAQ search does. SQLite:
-bounded substring matches over the same fields, the same corrections.
+than a rare one; visibility is then one query of ``visible_conversations``. Names, emails and
+phones use pg_trgm (typos in names); misspelt words are corrected from the help center's
+dictionary (``faq.search``), as the FAQ search does. SQLite: bounded substring matches over
+the same fields, the same corrections.
 """
 
 from __future__ import annotations
