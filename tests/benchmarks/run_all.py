@@ -17,7 +17,7 @@ from tests.services import REPO
 # Modules that serve or drive a benchmark rather than being one.
 HELPERS = {"run_all", "loadgen", "relay_bare", "relay_channels", "chat_loadgen"}
 # Options each benchmark gets from ``make bench`` (the full runs take minutes: run them alone).
-DEFAULT_ARGS = {"chat_bench": ["--quick"]}
+DEFAULT_ARGS = {"chat_bench": ["--quick"], "console_search": ["--quick"]}
 
 
 def benchmarks() -> list[str]:
