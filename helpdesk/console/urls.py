@@ -4,7 +4,7 @@ admin's catch-all; every view goes through ``admin.site.admin_view``."""
 from django.contrib import admin
 from django.urls import path
 
-from helpdesk.console import views
+from helpdesk.console import board, views
 
 app_name = "helpdesk_console"
 _v = admin.site.admin_view
@@ -12,6 +12,8 @@ urlpatterns = [
     path("", _v(views.console), name="inbox"),
     path("status/", _v(views.set_status), name="status"),
     path("rows/", _v(views.inbox_rows), name="rows"),
+    path("board/", _v(board.board), name="board"),
+    path("board/data/", _v(board.board_data), name="board_data"),
     path("<str:reference>/", _v(views.conversation_view), name="conversation"),
     path("<str:reference>/resolve/", _v(views.resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(views.transfer), name="transfer"),
