@@ -18,6 +18,7 @@ from helpdesk.services.assignment import agent_seen
 from helpdesk.services.conversations import conversation_open
 from tests.chat.conftest import make_agent, session_key_for
 from tests.conftest import AsgiServer, call_failed
+from tests.e2e.conftest import browser, page_factory  # noqa: F401 - Chromium for the browser test
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
 from tests.services import redis_url, require
 
