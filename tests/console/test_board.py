@@ -3,6 +3,7 @@ fixed number of queries, and, in Chromium, the queue count rising without a relo
 customer starts a chat."""
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from tests.chat.conftest import make_agent, session_key_for
 from tests.conftest import AsgiServer, call_failed
 from tests.e2e.conftest import browser, page_factory  # noqa: F401 - Chromium for the browser test
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
-from tests.services import redis_url, require
+from tests.services import REPO, redis_url, require
 
 BOARD_REDIS_DB = 9
 DATA_URL = "/admin/console/board/data/"
@@ -171,6 +172,11 @@ def test_the_board_page_links_from_the_console_and_carries_its_strings(client):
     page = client.get("/admin/console/board/").content.decode()
     assert 'data-board-url="/admin/console/board/data/"' in page
     assert 'src="/static/js/console-board.js"' in page
+    # Every string the script shows comes from the page's <template id="console-i18n">.
+    used = set(re.findall(r"\bt\.(\w+)", (REPO / "static/js/console-board.js").read_text()))
+    template = re.search(r'<template id="console-i18n"(.*?)></template>', page, re.S).group(1)
+    given = dict(re.findall(r'data-([\w-]+)="([^"]*)"', template))
+    assert used and all(given.get(key, "").strip() for key in used), used - set(given)
 
 
 def _many_agents(n: int) -> None:
