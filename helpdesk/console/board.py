@@ -6,7 +6,7 @@ open to every member of the support staff (``is_support_staff``) and counts only
 conversations the viewer may see (``visible_conversations``): a manager sees every figure, an
 agent the figures of their teams' conversations, their own and the unassigned ones.
 
-Every figure comes from ``board_figures``: five queries whatever the number of agents or
+Every figure comes from ``board_figures``: six queries whatever the number of agents or
 conversations (tests/console/test_board.py pins it; tests/benchmarks/console_board.py times
 it). The page draws itself from ``GET board/data/`` and ``static/js/console-board.js``
 refetches it on every ``inbox`` frame of /ws/chat/ and every 30 seconds (the waits and the
@@ -26,12 +26,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -48,6 +46,7 @@ from accounts.choices import Role, Topic
 from accounts.models import AgentProfile, AgentStatus
 from helpdesk.access import is_support_staff, visible_conversations
 from helpdesk.models import Channel, Conversation, SatisfactionRating, Status
+from helpdesk.selectors import OPEN_STATUSES
 from helpdesk.services.queue import ACTIVE_STATUSES, present_agents
 
 # The statuses in which an answer is owed, so the SLA clock runs (it pauses while the
@@ -73,13 +72,15 @@ def support_today(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def board_conversations(*, user, manager: bool) -> QuerySet[Conversation]:
-    """The conversations whose figures ``user`` may see (``visible_conversations``) as a plain
-    queryset without DISTINCT, so it can be grouped and counted; ``manager`` is
-    ``user.is_manager``, read once by the caller."""
-    if manager:
-        return Conversation.objects.all()
-    return Conversation.objects.filter(pk__in=visible_conversations(user=user).values("pk"))
+def board_conversations(visible: QuerySet[Conversation] | None, among: Q
+                        ) -> QuerySet[Conversation]:
+    """The conversations matching ``among`` among ``visible`` (the viewer's
+    ``visible_conversations``; None for a manager, who sees all), as a plain queryset without
+    DISTINCT so it can be grouped and counted. ``among`` narrows the visibility subquery
+    itself (open work, today's), so it never walks the whole history."""
+    if visible is None:
+        return Conversation.objects.filter(among)
+    return Conversation.objects.filter(pk__in=visible.filter(among).values("pk"))
 
 
 def agent_presence(profiles: QuerySet[AgentProfile], *, now: datetime) -> QuerySet[AgentProfile]:
@@ -95,12 +96,6 @@ def agent_presence(profiles: QuerySet[AgentProfile], *, now: datetime) -> QueryS
     ))
 
 
-def _count_assigned(conversations: QuerySet[Conversation], **filters) -> Coalesce:
-    counted = (conversations.filter(assignee=OuterRef("user_id"), **filters).order_by()
-               .values("assignee").annotate(n=Count("pk")).values("n")[:1])
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 @dataclass
 class BoardFigures:
     now: datetime
@@ -112,13 +107,14 @@ class BoardFigures:
 
 
 def board_figures(*, user, now: datetime | None = None) -> BoardFigures:
-    """Every figure of the board as ``user`` may see it: five queries, after those that read
+    """Every figure of the board as ``user`` may see it: six queries, after those that read
     the user's roles."""
     now = now or timezone.now()
     manager = user.is_manager
-    conversations = board_conversations(user=user, manager=manager)
     soon = now + sla_warning()
     start, end = support_today(now)
+    visible = None if manager else visible_conversations(user=user)
+    conversations = board_conversations(visible, Q(status__in=OPEN_STATUSES))
 
     queue = list(
         conversations.filter(IN_QUEUE).order_by()
@@ -128,24 +124,30 @@ def board_figures(*, user, now: datetime | None = None) -> BoardFigures:
     )
     profiles = AgentProfile.objects.filter(
         user__is_active=True, user__is_staff=True, user__groups__name=Role.AGENT)
-    agents = list(
-        agent_presence(profiles, now=now)
-        .annotate(open_count=_count_assigned(conversations, status__in=ACTIVE_STATUSES),
-                  chat_count=_count_assigned(conversations, status__in=ACTIVE_STATUSES,
-                                             channel=Channel.CHAT))
-        .select_related("user").order_by("user__full_name", "pk")[:AGENTS_LIMIT]
-    )
+    agents = list(agent_presence(profiles, now=now).select_related("user")
+                  .order_by("user__full_name", "pk")[:AGENTS_LIMIT])
+    loads = {row["assignee"]: row for row in (
+        conversations.filter(status__in=ACTIVE_STATUSES, assignee__isnull=False).order_by()
+        .values("assignee")
+        .annotate(open=Count("pk"), chats=Count("pk", filter=Q(channel=Channel.CHAT))))}
+    for profile in agents:
+        load = loads.get(profile.user_id, {})
+        profile.open_count, profile.chat_count = load.get("open", 0), load.get("chats", 0)
     running = conversations.filter(status__in=SLA_RUNNING, response_due_at__lte=soon)
     at_risk = list(running.select_related("customer", "assignee")
                    .order_by("response_due_at", "pk")[:AT_RISK_LIMIT])
-    counts = conversations.aggregate(
+    today = Q(resolved_at__gte=start, resolved_at__lt=end)
+    counts = board_conversations(
+        visible, Q(status__in=SLA_RUNNING, response_due_at__lte=soon) | today,
+    ).aggregate(
         at_risk=Count("pk", filter=Q(status__in=SLA_RUNNING, response_due_at__lte=soon)),
         breached=Count("pk", filter=Q(status__in=SLA_RUNNING, response_due_at__lte=now)),
-        resolved_today=Count("pk", filter=Q(resolved_at__gte=start, resolved_at__lt=end)),
+        resolved_today=Count("pk", filter=today),
     )
     ratings = SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end)
-    if not manager:
-        ratings = ratings.filter(conversation__in=conversations)
+    if visible is not None:
+        rated_today = Q(rating__created_at__gte=start, rating__created_at__lt=end)
+        ratings = ratings.filter(conversation__in=board_conversations(visible, rated_today))
     rated = ratings.aggregate(count=Count("pk"), average=Avg("score"),
                               good=Count("pk", filter=Q(score__gte=4)))
     return BoardFigures(now=now, queue=queue, agents=agents, at_risk=at_risk, counts=counts,
