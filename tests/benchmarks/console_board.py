@@ -156,11 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     from accounts.models import AgentProfile, User
     from helpdesk.models import AgentPresence, Conversation
 
-    # Every online agent's console was seen just now (the data may be older than the timeout).
-    online = AgentProfile.objects.filter(status="online").values_list("user_id", flat=True)
-    AgentPresence.objects.bulk_create(
-        [AgentPresence(user_id=pk, last_seen_at=timezone.now()) for pk in online],
-        update_conflicts=True, unique_fields=["user"], update_fields=["last_seen_at"])
+    online = list(AgentProfile.objects.filter(status="online").values_list("user_id", flat=True))
+
+    def consoles_seen_now():
+        """Every online agent's console was seen just now (as their sockets keep it; a run
+        may last longer than CHAT_PRESENCE_TIMEOUT_SECONDS)."""
+        AgentPresence.objects.bulk_create(
+            [AgentPresence(user_id=pk, last_seen_at=timezone.now()) for pk in online],
+            update_conflicts=True, unique_fields=["user"], update_fields=["last_seen_at"])
+
+    consoles_seen_now()
     manager, created = User.objects.get_or_create(
         email="bench-manager@example.com", defaults={"full_name": "Manager", "is_staff": True})
     if created:
@@ -180,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     url = "/admin/console/board/data/"
     for label, user in (("manager", manager), ("agent", agent)):
+        consoles_seen_now()
         client = Client()
         client.force_login(user)
         response = client.get(url)
