@@ -4,7 +4,7 @@ admin's catch-all; every view goes through ``admin.site.admin_view``."""
 from django.contrib import admin
 from django.urls import path
 
-from helpdesk.console import calls, macros, search_views, story, views
+from helpdesk.console import board, calls, macros, search_views, story, views
 
 app_name = "helpdesk_console"
 _v = admin.site.admin_view
@@ -20,6 +20,8 @@ urlpatterns = [
     path("calls/customer/<int:pk>/", _v(calls.log_for_customer), name="call_customer"),
     path("search/", _v(search_views.search_page), name="search"),
     path("search.json", _v(search_views.search_json), name="search_json"),
+    path("board/", _v(board.board), name="board"),
+    path("board/data/", _v(board.board_data), name="board_data"),
     path("<str:reference>/", _v(views.conversation_view), name="conversation"),
     path("<str:reference>/resolve/", _v(views.resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(views.transfer), name="transfer"),
