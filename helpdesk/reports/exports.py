@@ -17,7 +17,7 @@ from accounts.choices import Topic
 from accounts.downloads import content_disposition
 from accounts.models import MembershipTier
 from helpdesk.models import Channel, Priority, Status
-from helpdesk.reports.business_hours import Schedule
+from helpdesk.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, report_tz
 from helpdesk.reports.selectors import (
     build_report,

@@ -19,7 +19,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from helpdesk.models import Conversation
-from helpdesk.reports.business_hours import Schedule
+from helpdesk.business_hours import Schedule
 from helpdesk.reports.models import ConversationTiming
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk import realtime, signals
+from helpdesk import realtime, signals, sla
 from helpdesk.access import message_kind_visible
 from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind
 
@@ -186,7 +186,9 @@ def message_post(
     emails = message_emails(channel=conversation.channel, author_role=author_role, kind=kind)
     values = {"conv": conversation.pk, "author": getattr(author, "pk", None),
               "role": author_role, "kind": kind, "body": body, "client_id": client_id,
-              "now": now, "event": event, "first": first_response}
+              "now": now, "event": event, "first": first_response,
+              # The live SLA's due time, kept in the same statement (helpdesk.sla).
+              **sla.due_values(author_role=author_role, kind=kind, now=now)}
     single = connection.vendor == "postgresql" and not emails
     # The single statement needs no transaction of its own (it commits alone, and the
     # broadcast is sent after that); inside a caller's transaction it gets a savepoint.
@@ -243,14 +245,15 @@ def message_post(
         raise
 
 
+_DUE_SQL = sla.due_sql("helpdesk_conversation", lambda name: f"%({name})s")[0]
 _BUMP_SQL = """UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
-                             ELSE first_response_at END
+                             ELSE first_response_at END, """ + _DUE_SQL + """
     WHERE id = %(conv)s RETURNING last_seq, first_response_at"""
 _POST_SQL_PG = """WITH c AS (
     UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
-                             ELSE first_response_at END
+                             ELSE first_response_at END, """ + _DUE_SQL + """
     WHERE id = %(conv)s RETURNING last_seq, first_response_at)
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
