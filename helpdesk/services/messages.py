@@ -7,6 +7,7 @@ idempotent per author: posting again returns the message that already exists.
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -77,6 +78,14 @@ EVENT_TEXTS = {
     "requeued": gettext_lazy("Your chat is back in the queue: the next free agent will answer."),
     "resolved": gettext_lazy("The chat was marked as resolved."),
     "reopened": gettext_lazy("The conversation was reopened."),
+    # The live SLA (services.sla): staff-only notes by the system; the body is the due time.
+    "sla_warning": gettext_lazy("The answer is due at %(name)s."),
+    "sla_breached": gettext_lazy("The answer was due at %(name)s: the team was told."),
+    # Auto-close of a chat (services.sla), which the customer sees.
+    "idle_closed": gettext_lazy("The chat was closed after a while without messages. Write "
+                                "again any time."),
+    "pending_closed": gettext_lazy("We have not heard from you for a while, so the chat was "
+                                   "closed. Write again any time."),
 }
 
 
@@ -117,7 +126,7 @@ def message_frame(*, id: int, seq: int, reference: str, author_role: str, author
                   kind: str, event: str, body: str, client_id: str, created_at,
                   attachments: list) -> dict:
     """``message_payload`` from plain column values (the chat's delivery reads no models)."""
-    if kind == MessageKind.EVENT and event:
+    if event and (kind == MessageKind.EVENT or event in EVENT_TEXTS):
         body = event_text(event, body)
     return {
         "id": id,
@@ -187,8 +196,12 @@ def message_post(
     values = {"conv": conversation.pk, "author": getattr(author, "pk", None),
               "role": author_role, "kind": kind, "body": body, "client_id": client_id,
               "now": now, "event": event, "first": first_response,
-              # The live SLA's due time, kept in the same statement (helpdesk.sla).
-              **sla.due_values(author_role=author_role, kind=kind, now=now)}
+              # The live SLA's due time, kept in the same statement (helpdesk.sla), stored as
+              # the ORM stores dates (SQLite compares them as text).
+              **{name: connection.ops.adapt_datetimefield_value(value)
+                 if isinstance(value, datetime) else value
+                 for name, value in sla.due_values(author_role=author_role, kind=kind,
+                                                   now=now).items()}}
     single = connection.vendor == "postgresql" and not emails
     # The single statement needs no transaction of its own (it commits alone, and the
     # broadcast is sent after that); inside a caller's transaction it gets a savepoint.
