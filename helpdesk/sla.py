@@ -132,8 +132,9 @@ def due_sql(ref: str, placeholder: Callable[[str], str]) -> tuple[str, list[str]
         return placeholder(name)
 
     profile = CustomerProfile._meta.db_table
-    key = (f"COALESCE((SELECT p.tier FROM {profile} p WHERE p.user_id = {ref}.customer_id), "
-           f"'{MembershipTier.STANDARD}') || '|' || {ref}.channel || '|' || "
+    # Identifiers and choices only: every value is a parameter.
+    tier = f"(SELECT p.tier FROM {profile} p WHERE p.user_id = {ref}.customer_id)"  # noqa: S608
+    key = (f"COALESCE({tier}, '{MembershipTier.STANDARD}') || '|' || {ref}.channel || '|' || "
            f"CASE WHEN {ref}.first_response_at IS NULL THEN '{FIRST}' ELSE '{NEXT}' END")
     answer, customer = p("sla_answer"), p("sla_customer")
     starts = f"{customer} AND {ref}.response_due_at IS NULL"

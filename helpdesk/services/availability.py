@@ -9,7 +9,6 @@ promised answer counts business days (days with business hours, holidays exclude
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -53,10 +52,6 @@ class SupportAvailability:
     def preferred_channel(self) -> str:
         """Live chat when someone can take it now, otherwise a written request."""
         return Channel.CHAT if self.chat_available else Channel.WEB
-
-
-def support_time_zone() -> ZoneInfo:
-    return business_hours.current().tz
 
 
 def online_agent_count() -> int:

@@ -259,10 +259,11 @@ def message_post(
 
 
 _DUE_SQL = sla.due_sql("helpdesk_conversation", lambda name: f"%({name})s")[0]
+# Built from constants (no input reaches the SQL text; values are parameters).
 _BUMP_SQL = """UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
                              ELSE first_response_at END, """ + _DUE_SQL + """
-    WHERE id = %(conv)s RETURNING last_seq, first_response_at"""
+    WHERE id = %(conv)s RETURNING last_seq, first_response_at"""  # noqa: S608
 _POST_SQL_PG = """WITH c AS (
     UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
@@ -272,7 +273,7 @@ INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind
                               client_id, event, created_at, read_at)
 SELECT %(conv)s, c.last_seq, CAST(%(author)s AS bigint), %(role)s, %(kind)s, %(body)s,
        %(client_id)s, %(event)s, %(now)s, NULL FROM c
-RETURNING id, seq, (SELECT first_response_at FROM c)"""
+RETURNING id, seq, (SELECT first_response_at FROM c)"""  # noqa: S608
 
 
 def _sql_one(sql: str, params: dict):

@@ -11,14 +11,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from helpdesk import sla
-from helpdesk.models import (
-    AuthorRole,
-    Conversation,
-    Message,
-    MessageKind,
-    Status,
-    Team,
-)
+from helpdesk.models import AuthorRole, Conversation, Message, MessageKind, Status, Team
 from helpdesk.reports.models import SlaTarget
 from helpdesk.services import sla as sla_services
 from helpdesk.services.conversations import (

@@ -62,6 +62,7 @@ POOL_WARM = 4   # opened at server start-up (never more than the pool's CHAT_FAS
 # The live SLA's due time, the same SET clause as the general path's (helpdesk.sla.due_sql):
 # its values are computed in Python before the statement (``sla.due_values_cached``).
 _DUE_SQL, _DUE_NAMES = sla.due_sql("c", lambda name: "%s")
+# Built from constants (no input reaches the SQL text; values are parameters).
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
         first_response_at = CASE WHEN %s AND c.first_response_at IS NULL THEN %s
@@ -74,7 +75,7 @@ _POST_SQL = """WITH u AS (
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
 SELECT %s, u.last_seq, %s, %s, %s, %s, %s, '', %s, NULL FROM u
-RETURNING id, seq, (SELECT status FROM u), (SELECT assignee_id FROM u)"""
+RETURNING id, seq, (SELECT status FROM u), (SELECT assignee_id FROM u)"""  # noqa: S608
 
 
 @dataclass(frozen=True)
