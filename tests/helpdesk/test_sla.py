@@ -273,3 +273,17 @@ def test_the_beat_runs_the_sla_check(settings):
     assert entry["schedule"] <= 60
 
 
+
+
+@pytest.mark.django_db
+def test_the_console_conversation_page_shows_when_the_answer_is_due(client, clock, settings):
+    settings.TIME_ZONE = "Europe/Moscow"
+    SlaTarget.objects.create(tier="standard", channel="web", first_response_minutes=60)
+    conv = open_request(CustomerFactory())
+    client.force_login(AgentFactory())
+    html = client.get(f"/admin/console/{conv.reference}/").content.decode()
+    shown = html.split('data-testid="console-sla">')[1].split("</p>")[0]
+    assert "03/09/2026 9:30" in shown  # Monday 09:30
+    answer(conv, AgentFactory())
+    html = client.get(f"/admin/console/{conv.reference}/").content.decode()
+    assert 'data-testid="console-sla"' not in html
