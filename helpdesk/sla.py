@@ -180,6 +180,8 @@ def due_values(*, author_role: str, kind: str, now: datetime,
 def due_values_cached(*, author_role: str, kind: str, now: datetime) -> dict | None:
     """``due_values`` without a query (the chat's event loop); None while the schedule or the
     policies are not cached (the general path answers, and loads them)."""
+    if not (str(author_role) == AuthorRole.CUSTOMER and str(kind) == MessageKind.MESSAGE):
+        return due_values(author_role=author_role, kind=kind, now=now)  # needs no schedule
     schedule, table = business_hours.cached(), cached_policies()
     if schedule is None or table is None:
         return None

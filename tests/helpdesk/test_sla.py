@@ -287,3 +287,17 @@ def test_the_console_conversation_page_shows_when_the_answer_is_due(client, cloc
     answer(conv, AgentFactory())
     html = client.get(f"/admin/console/{conv.reference}/").content.decode()
     assert 'data-testid="console-sla"' not in html
+
+
+@pytest.mark.django_db
+def test_the_chat_fast_path_computes_due_times_without_a_query_once_loaded(
+        django_assert_num_queries):
+    now = timezone.now()
+    with django_assert_num_queries(0):
+        # An agent's answer needs no schedule; a customer's waits until one is loaded.
+        assert sla.due_values_cached(author_role="agent", kind="message", now=now)[
+            "sla_answer"] is True
+        assert sla.due_values_cached(author_role="customer", kind="message", now=now) is None
+    general = sla.due_values(author_role="customer", kind="message", now=now)  # loads both
+    with django_assert_num_queries(0):
+        assert sla.due_values_cached(author_role="customer", kind="message", now=now) == general
