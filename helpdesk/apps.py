@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from accounts.signals import customer_erasing, two_factor_reset
@@ -20,9 +20,15 @@ class HelpdeskConfig(AppConfig):
         # Imported here, not at the top: they import models, which exist once apps are loaded.
         from django.contrib.auth import get_user_model
 
-        from helpdesk import erasure
-        from helpdesk.models import Team
+        from helpdesk import business_hours, erasure
+        from helpdesk.models import BusinessHours, Holiday, Team
         from helpdesk.services import returns
+
+        # A changed schedule is used at once by this process (the others: within a minute).
+        for model in (BusinessHours, Holiday):
+            for signal in (post_save, post_delete):
+                signal.connect(business_hours.forget, sender=model,
+                               dispatch_uid=f"helpdesk_schedule_{model.__name__}_{signal}")
 
         customer_erasing.connect(erasure.on_customer_erasing, dispatch_uid="helpdesk_erasure")
         # A requested return opens or joins the customer's conversation (services.returns).

@@ -290,6 +290,16 @@ SUPPORT_TIME_ZONE = env.str("SUPPORT_TIME_ZONE", default="Europe/Moscow")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+7 800 555-35-35")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@example.com")
 SUPPORT_EMAIL_RESPONSE_DAYS = (1, 2)
+# The live SLA (helpdesk.sla): first-response and next-response times in business minutes per
+# channel where no SLA target (reports) is set for the tier and channel; the assignee is warned
+# SLA_WARNING_MINUTES before the answer is due. Open chats with nothing owed close after
+# CHAT_IDLE_CLOSE_MINUTES without a message, conversations waiting for the customer after
+# PENDING_CLOSE_DAYS (0 turns either off), with a message to the customer.
+SLA_FIRST_RESPONSE_MINUTES = {"chat": 5, "email": 480, "web": 480, "phone": 240}
+SLA_NEXT_RESPONSE_MINUTES = {"chat": 5, "email": 480, "web": 480, "phone": 480}
+SLA_WARNING_MINUTES = 15
+CHAT_IDLE_CLOSE_MINUTES = 30
+PENDING_CLOSE_DAYS = 7
 # A conversation opened within this many minutes of reading a help article names that article
 # (helpdesk.attribution; the reports count them).
 ARTICLE_ATTRIBUTION_MINUTES = env.int("ARTICLE_ATTRIBUTION_MINUTES", default=30)

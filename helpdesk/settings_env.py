@@ -132,6 +132,8 @@ def beat_schedule(imap_url: str, imap_poll_seconds: int) -> dict[str, dict]:
             "schedule": crontab(minute=17, hour=3),
         },
         "chat-assign": {"task": "helpdesk.services.tasks.chat_assign", "schedule": 15.0},
+        # The live SLA: warnings, escalations, auto-close (helpdesk.services.sla).
+        "sla-check": {"task": "helpdesk.services.sla_tasks.sla_check", "schedule": 60.0},
         # Recompute stored business-hours timings that went stale (helpdesk.reports.timings).
         "reports-timings-refresh": {
             "task": "helpdesk.reports.tasks.reports_timings_refresh", "schedule": 60.0},

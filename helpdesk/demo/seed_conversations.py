@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.choices import Topic
+from accounts.models import MembershipTier
+from helpdesk import sla
 from helpdesk.demo import people, scripts
 from helpdesk.demo.plans import (
     CONVERSATION_COUNT,
@@ -246,6 +248,26 @@ class ConversationsSeeder(SeederBase):
         for message, (_role, _text, ago) in zip(stored, plan.messages, strict=True):
             message.created_at = self.at(ago)
         Message.objects.bulk_update(stored, ["created_at"])
+        self._due_from_history(conversation.pk, plan, channel, customer)
+
+    def _due_from_history(self, pk: int, plan: ConversationPlan, channel: str, customer) -> None:
+        """The live SLA's due time as the services would have set it at the seeded times: from
+        the customer's first message after the last answer (none while waiting for them)."""
+        due = None
+        if plan.status not in sla.CLEARED_BY:
+            answered, start = False, None
+            for role, _text, ago in plan.messages:
+                if role == "a":
+                    answered, start = True, None
+                elif role == "c" and start is None:
+                    start = (self.at(ago), answered)
+            if start is not None:
+                due = sla.response_due(
+                    tier=getattr(getattr(customer, "customer_profile", None), "tier",
+                         MembershipTier.STANDARD), channel=channel,
+                    clock_name=sla.NEXT if start[1] else sla.FIRST, start=start[0])
+        Conversation.objects.filter(pk=pk).update(response_due_at=due, sla_warned_at=None,
+                                                  sla_breached_at=None)
 
     def _message(self, conversation, plan, seq, role, text, ago, *, users, read) -> Message:
         is_customer = role == "c"

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.choices import Topic
 from accounts.downloads import content_disposition
 from accounts.models import MembershipTier
+from helpdesk.business_hours import Schedule
 from helpdesk.models import Channel, Priority, Status
-from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, report_tz
 from helpdesk.reports.selectors import (
     build_report,

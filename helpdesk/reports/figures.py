@@ -28,8 +28,8 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from accounts.models import CustomerProfile
+from helpdesk.business_hours import Schedule
 from helpdesk.models import Channel
-from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters, conversations_in_scope, report_tz
 from helpdesk.reports.models import SlaTarget
 from helpdesk.reports.stats import summarize

@@ -43,7 +43,7 @@ class ConversationTiming(models.Model):
 class SlaTarget(models.Model):
     """How fast conversations of one membership tier on one channel must be answered and resolved.
 
-    Targets count business minutes (helpdesk.reports.business_hours); a tier and channel without a
+    Targets count business minutes (helpdesk.business_hours); a tier and channel without a
     row has no target and stays out of SLA compliance.
     """
 
@@ -52,6 +52,11 @@ class SlaTarget(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     first_response_minutes = models.PositiveIntegerField(
         _("first response within (business minutes)"))
+    # The live SLA (helpdesk.sla) counts the next answer after a customer's message from here;
+    # empty: the default in settings (SLA_NEXT_RESPONSE_MINUTES).
+    next_response_minutes = models.PositiveIntegerField(
+        _("next response within (business minutes)"), null=True, blank=True,
+        help_text=_("Empty: the default for the channel."))
     resolution_minutes = models.PositiveIntegerField(
         _("resolution within (business minutes)"), null=True, blank=True,
         help_text=_("Empty: no resolution target."))
@@ -66,3 +71,10 @@ class SlaTarget(models.Model):
 
     def __str__(self):
         return f"{self.get_tier_display()} / {self.get_channel_display()}"
+
+
+def sla_policies() -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """The live SLA's policy source (registered with helpdesk.sla in ReportsConfig.ready)."""
+    return {(tier, channel): (first, after) for tier, channel, first, after in
+            SlaTarget.objects.values_list("tier", "channel", "first_response_minutes",
+                                          "next_response_minutes")}

@@ -19,8 +19,8 @@ from django.utils import translation
 from accounts.choices import Topic
 from accounts.models import MembershipTier
 from faq.models import FALLBACK_LANGUAGE, Article, ArticleStatus, NoResultSearch, Vote
+from helpdesk.business_hours import Schedule
 from helpdesk.models import Channel, Conversation, MacroUse, SatisfactionRating, Team
-from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.figures import (
     LOW_RATINGS_SHOWN,
     LOW_SCORE,

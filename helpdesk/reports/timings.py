@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from helpdesk.business_hours import Schedule
 from helpdesk.models import Conversation
-from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.models import ConversationTiming
 
 logger = logging.getLogger(__name__)

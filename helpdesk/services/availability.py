@@ -1,20 +1,21 @@
 """Which support channels are available right now, for "Contact us" and the pre-chat form.
 
 Chat is open around the clock whenever an agent is online. The phone line follows the
-business hours and holidays set in the admin, in settings.SUPPORT_TIME_ZONE. Email is always
-open; its promised answer counts business days (weekdays with business hours, holidays
-excluded; with no hours set at all, Monday to Friday).
+business hours and holidays of the one business-hours engine (``helpdesk.business_hours``: the
+rows set in the admin, in settings.SUPPORT_TIME_ZONE, or Monday to Friday 09:00-18:00 while none
+is set), the same schedule the SLA clocks and the reports count. Email is always open; its
+promised answer counts business days (days with business hours, holidays excluded).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import AgentProfile, AgentStatus
-from helpdesk.models import BusinessHours, Channel, Holiday, Weekday
+from helpdesk import business_hours
+from helpdesk.models import Channel, Holiday, Weekday
 
 LOOKAHEAD_DAYS = 30
 
@@ -53,10 +54,6 @@ class SupportAvailability:
         return Channel.CHAT if self.chat_available else Channel.WEB
 
 
-def support_time_zone() -> ZoneInfo:
-    return ZoneInfo(getattr(settings, "SUPPORT_TIME_ZONE", None) or settings.TIME_ZONE)
-
-
 def online_agent_count() -> int:
     return AgentProfile.objects.filter(
         status=AgentStatus.ONLINE, user__is_active=True, user__is_staff=True
@@ -66,23 +63,21 @@ def online_agent_count() -> int:
 def support_availability(now: datetime | None = None) -> SupportAvailability:
     """The state of every channel at ``now`` (an aware datetime; default: the current time).
 
-    Three queries: online agents, business hours, holidays in the next weeks.
+    Two queries (online agents, the names of the holidays in the next weeks), two more when
+    the schedule is not cached (``business_hours.current``).
     """
-    tz = support_time_zone()
+    schedule = business_hours.current()
+    tz = schedule.tz
     local = timezone.localtime(now or timezone.now(), tz)
     today = local.date()
-    hours = {row.weekday: row for row in BusinessHours.objects.all()}
     holidays = {h.date: h for h in Holiday.objects.filter(
         date__gte=today, date__lte=today + timedelta(days=LOOKAHEAD_DAYS))}
     labels = dict(Weekday.choices)  # BusinessHours.weekday's choices
-    week = [DayHours(d, str(labels[d]), hours[d].opens_at if d in hours else None,
-                     hours[d].closes_at if d in hours else None) for d in range(7)]
+    week = [DayHours(d, str(labels[d]), *(schedule.hours.get(d) or (None, None)))
+            for d in range(7)]
 
     def hours_on(day: date) -> DayHours | None:
-        row = week[day.weekday()]
-        if day in holidays or row.opens_at is None:
-            return None
-        return row
+        return week[day.weekday()] if schedule.hours_on(day) is not None else None
 
     today_hours = hours_on(today)
     phone_open = bool(today_hours and today_hours.opens_at <= local.time()  # type: ignore[operator]
@@ -100,9 +95,7 @@ def support_availability(now: datetime | None = None) -> SupportAvailability:
                 break
 
     def is_business_day(day: date) -> bool:
-        if day in holidays:
-            return False
-        return week[day.weekday()].opens_at is not None if hours else day.weekday() < 5
+        return schedule.hours_on(day) is not None
 
     low, high = getattr(settings, "SUPPORT_EMAIL_RESPONSE_DAYS", (1, 2))
     answer_by, counted = today, 0

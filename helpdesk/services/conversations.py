@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role, Topic
 from faq.models import Article, ArticleStatus
-from helpdesk import realtime, signals
+from helpdesk import realtime, signals, sla
 from helpdesk.models import (
     CLOSED_STATUSES,
     AuthorRole,
@@ -207,8 +207,14 @@ def note_add(*, conversation: Conversation, agent, body: str, client_id: str = "
 
 
 def _status_set(conversation: Conversation, status: str) -> None:
-    Conversation.objects.filter(pk=conversation.pk).update(status=status, updated_at=timezone.now())
+    """The one write of a status that is neither a resolution nor a reopening (those have
+    their own services); the live SLA's clock pauses in ``sla.CLEARED_BY``."""
+    changes = sla.status_changes(status)
+    Conversation.objects.filter(pk=conversation.pk).update(status=status, updated_at=timezone.now(),
+                                                           **changes)
     conversation.status = status
+    for name, value in changes.items():
+        setattr(conversation, name, value)
     realtime.conversation_event(conversation.pk, "state")
     realtime.inbox_changed()
 
@@ -223,7 +229,10 @@ def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
         was_waiting = conv.status == Status.WAITING
         conv.status = Status.RESOLVED
         conv.resolved_at = timezone.now()
-        conv.save(update_fields=["status", "resolved_at", "updated_at"])
+        changes = sla.status_changes(conv.status)
+        for name, value in changes.items():
+            setattr(conv, name, value)
+        conv.save(update_fields=["status", "resolved_at", "updated_at", *changes])
         event_post(conversation=conv, event="resolved")
         realtime.conversation_event(conv.pk, "state")
         realtime.inbox_changed()
@@ -234,6 +243,16 @@ def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
             # A slot is free: someone waiting may get this agent now.
             tasks.chat_assign.delay_on_commit()
     return conv
+
+
+def conversation_wait_for_customer(*, conversation: Conversation, by) -> Conversation:
+    """Mark an open conversation as waiting for the customer (agents): the live SLA's clock
+    pauses until the customer writes again (then the next-response clock starts)."""
+    if conversation.status in CLOSED_STATUSES:
+        raise ValidationError(_("This conversation is closed."), code="closed")
+    if conversation.status != Status.PENDING:
+        _status_set(conversation, Status.PENDING)
+    return conversation
 
 
 def conversation_update(*, conversation: Conversation, by, topic: str | None = None,

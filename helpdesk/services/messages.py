@@ -7,6 +7,7 @@ idempotent per author: posting again returns the message that already exists.
 
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk import realtime, signals
+from helpdesk import realtime, signals, sla
 from helpdesk.access import message_kind_visible
 from helpdesk.models import AuthorRole, Channel, Conversation, Message, MessageKind
 
@@ -85,6 +86,14 @@ EVENT_TEXTS = {
     "return_refunded": gettext_lazy("Return %(name)s was refunded."),
     "call_inbound": gettext_lazy("You called us (%(name)s)."),
     "call_outbound": gettext_lazy("We called you (%(name)s)."),
+    # The live SLA (services.sla): staff-only notes by the system; the body is the due time.
+    "sla_warning": gettext_lazy("The answer is due at %(name)s."),
+    "sla_breached": gettext_lazy("The answer was due at %(name)s: the team was told."),
+    # Auto-close of a chat (services.sla), which the customer sees.
+    "idle_closed": gettext_lazy("The chat was closed after a while without messages. Write "
+                                "again any time."),
+    "pending_closed": gettext_lazy("We have not heard from you for a while, so the chat was "
+                                   "closed. Write again any time."),
 }
 
 
@@ -125,7 +134,7 @@ def message_frame(*, id: int, seq: int, reference: str, author_role: str, author
                   kind: str, event: str, body: str, client_id: str, created_at,
                   attachments: list) -> dict:
     """``message_payload`` from plain column values (the chat's delivery reads no models)."""
-    if kind == MessageKind.EVENT and event:
+    if event and (kind == MessageKind.EVENT or event in EVENT_TEXTS):
         body = event_text(event, body)
     return {
         "id": id,
@@ -194,7 +203,13 @@ def message_post(
     emails = message_emails(channel=conversation.channel, author_role=author_role, kind=kind)
     values = {"conv": conversation.pk, "author": getattr(author, "pk", None),
               "role": author_role, "kind": kind, "body": body, "client_id": client_id,
-              "now": now, "event": event, "first": first_response}
+              "now": now, "event": event, "first": first_response,
+              # The live SLA's due time, kept in the same statement (helpdesk.sla), stored as
+              # the ORM stores dates (SQLite compares them as text).
+              **{name: connection.ops.adapt_datetimefield_value(value)
+                 if isinstance(value, datetime) else value
+                 for name, value in sla.due_values(author_role=author_role, kind=kind,
+                                                   now=now).items()}}
     single = connection.vendor == "postgresql" and not emails
     # The single statement needs no transaction of its own (it commits alone, and the
     # broadcast is sent after that); inside a caller's transaction it gets a savepoint.
@@ -251,20 +266,22 @@ def message_post(
         raise
 
 
+_DUE_SQL = sla.due_sql("helpdesk_conversation", lambda name: f"%({name})s")[0]
+# Built from constants (no input reaches the SQL text; values are parameters).
 _BUMP_SQL = """UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
-                             ELSE first_response_at END
-    WHERE id = %(conv)s RETURNING last_seq, first_response_at"""
+                             ELSE first_response_at END, """ + _DUE_SQL + """
+    WHERE id = %(conv)s RETURNING last_seq, first_response_at"""  # noqa: S608
 _POST_SQL_PG = """WITH c AS (
     UPDATE helpdesk_conversation SET last_seq = last_seq + 1, updated_at = %(now)s,
     first_response_at = CASE WHEN %(first)s AND first_response_at IS NULL THEN %(now)s
-                             ELSE first_response_at END
+                             ELSE first_response_at END, """ + _DUE_SQL + """
     WHERE id = %(conv)s RETURNING last_seq, first_response_at)
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
 SELECT %(conv)s, c.last_seq, CAST(%(author)s AS bigint), %(role)s, %(kind)s, %(body)s,
        %(client_id)s, %(event)s, %(now)s, NULL FROM c
-RETURNING id, seq, (SELECT first_response_at FROM c)"""
+RETURNING id, seq, (SELECT first_response_at FROM c)"""  # noqa: S608
 
 
 def _sql_one(sql: str, params: dict):

@@ -11,15 +11,18 @@ not through the socket, so they take no chat path and are not part of the sequen
 """
 
 import re
+from datetime import time
 
 import pytest
+from channels.db import database_sync_to_async
 from django.db import connection
 
 from accounts.models import AgentStatus
+from helpdesk import sla
 from helpdesk.chat.consumers import chat_fast
 from helpdesk.chat.models import ReadReceipt
 from helpdesk.mail.models import OutboundEmail
-from helpdesk.models import Conversation, Message
+from helpdesk.models import BusinessHours, Conversation, Message
 from helpdesk.services.conversations import conversation_open
 from tests.chat.conftest import Socket, make_agent, run, session_key_for
 from tests.factories import CustomerFactory
@@ -88,9 +91,12 @@ def _scenario(settings, fast: bool) -> dict:
             posted_fast.append(posted.seq)
         return posted
 
+    dues: list[tuple] = []
+
     async def step(name, *sockets_frames):
         for label, sock in sockets_frames:
             got.append((name, label, await _drain(sock)))
+        dues.append((name, *await database_sync_to_async(_dues_as)(chat, web)))
 
     async def go():
         c = await Socket(ckey).open()
@@ -137,7 +143,27 @@ def _scenario(settings, fast: bool) -> dict:
         run(go)
     finally:
         chat_fast.post = real_post
-    return _normalised(customer, agent, (chat, web), got, posted_fast)
+    result = _normalised(customer, agent, (chat, web), got, posted_fast)
+    result["rows"]["response due"] = dues
+    return result
+
+
+def _due_as(conv: Conversation):
+    """What ``response_due_at`` stands for: None, or the customer's message and the clock
+    (first or next response) it was computed from (``sla.response_due``)."""
+    conv.refresh_from_db()
+    if conv.response_due_at is None:
+        return None
+    for m in conv.messages.filter(author_role="customer").order_by("-seq"):
+        for clock in (sla.FIRST, sla.NEXT):
+            if sla.response_due(tier="standard", channel=conv.channel, clock_name=clock,
+                                start=m.created_at) == conv.response_due_at:
+                return (m.seq, clock)
+    return "unexplained"
+
+
+def _dues_as(*convs) -> list:
+    return [_due_as(c) for c in convs]
 
 
 def _normalised(customer, agent, convs, got, posted_fast) -> dict:
@@ -192,6 +218,12 @@ def _wipe():
 
 
 def test_the_fast_path_and_the_general_path_write_and_deliver_the_same(settings):
+    # Open around the clock, so each message's due time is its own (the clock runs now), and
+    # the two clocks of a chat differ.
+    settings.SLA_FIRST_RESPONSE_MINUTES = {"chat": 5}
+    settings.SLA_NEXT_RESPONSE_MINUTES = {"chat": 7}
+    for day in range(7):
+        BusinessHours.objects.create(weekday=day, opens_at=time(0), closes_at=time(23, 59, 59))
     fast = _scenario(settings, fast=True)
     _wipe()
     general = _scenario(settings, fast=False)
@@ -217,3 +249,13 @@ def test_the_fast_path_and_the_general_path_write_and_deliver_the_same(settings)
     assert sum(f.get("code") == "rate_limited" for f in customer_frames) == 3
     assert [o[1:3] for o in rows["outbox"] if o[2]] == [("web", "web#2")]
     assert ("chat", "customer", "customer", 5) in rows["read receipts"]
+    # The live SLA's due time after each step (helpdesk.sla), the same on both paths: the
+    # first response is due from the opening message and stays through the customer's next
+    # one; the agent's reply clears it; the burst after it starts the next-response clock
+    # (fast path: seq 6); the agent's reply to the customer who left clears it again.
+    due = {name: (c, w) for name, c, w in rows["response due"]}
+    assert due["customer sends"] == ((1, sla.FIRST), (1, sla.FIRST))
+    assert due["agent replies and takes the chat"] == (None, (1, sla.FIRST))
+    assert due["burst past the rate limit"] == ((6, sla.NEXT), (1, sla.FIRST))
+    assert due["agent writes to a customer who left"] == (None, (1, sla.FIRST))
+    assert due["agent answers the web request (email)"] == (None, None)

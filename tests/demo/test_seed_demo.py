@@ -323,3 +323,23 @@ def test_ratings_are_mostly_good_and_low_ones_explain_why(seeded):
         assert conv.status in (Status.RESOLVED, Status.CLOSED)
         assert rating.created_at >= conv.resolved_at
         assert rating.source == ("chat" if conv.channel == Channel.CHAT else "survey")
+
+
+def test_the_demo_contact_page_shows_business_hours_and_live_requests_have_due_times(
+        seeded, client):
+    """The demo sets no business hours: the contact page used to show the phone "closed" every
+    day; the one engine's default (Monday to Friday, 9 to 18) applies to it as to the SLA."""
+    from django.urls import reverse
+
+    from helpdesk import sla
+
+    html = client.get(reverse("contact")).content.decode()
+    assert html.count("09:00–18:00") == 5
+    live = Conversation.objects.filter(status__in=[Status.OPEN, Status.PENDING])
+    assert live.exists()
+    for conv in live.prefetch_related("messages"):
+        public = [m for m in conv.messages.all() if m.kind == MessageKind.MESSAGE]
+        owed = conv.status == Status.OPEN and public[-1].author_role == AuthorRole.CUSTOMER
+        assert (conv.response_due_at is not None) == owed, conv.reference
+        if conv.status in sla.CLEARED_BY:
+            assert conv.response_due_at is None

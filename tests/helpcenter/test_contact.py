@@ -88,8 +88,11 @@ def test_chat_is_available_only_while_an_agent_is_online(weekday_hours):
     assert not support_availability(night).chat_available
 
 
-def test_availability_takes_three_queries(weekday_hours, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_availability_takes_two_queries_with_the_schedule_cached(weekday_hours,
+                                                                 django_assert_num_queries):
+    with django_assert_num_queries(4):  # the schedule's hours and holidays loaded once
+        support_availability(at(2026, 3, 4, 10, 0))
+    with django_assert_num_queries(2):
         support_availability(at(2026, 3, 4, 10, 0))
 
 

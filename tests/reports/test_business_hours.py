@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpdesk.business_hours import Schedule
 from helpdesk.models import BusinessHours, Holiday
-from helpdesk.reports.business_hours import Schedule
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from helpdesk.business_hours import Schedule
 from helpdesk.models import BusinessHours, Conversation, Holiday
-from helpdesk.reports.business_hours import Schedule
 from helpdesk.reports.filters import ReportFilters
 from helpdesk.reports.models import ConversationTiming
 from helpdesk.reports.selectors import build_report, speed_and_sla

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from helpdesk import sla
 from helpdesk.access import message_kind_visible, visible_conversations
 from helpdesk.chat.consumers.chat_auth import Identity
 from helpdesk.chat.consumers.chat_statements import compile_marked, shape_key
@@ -58,10 +59,14 @@ logger = logging.getLogger(__name__)
 
 POOL_WARM = 4   # opened at server start-up (never more than the pool's CHAT_FAST_POOL_SIZE)
 
+# The live SLA's due time, the same SET clause as the general path's (helpdesk.sla.due_sql):
+# its values are computed in Python before the statement (``sla.due_values_cached``).
+_DUE_SQL, _DUE_NAMES = sla.due_sql("c", lambda name: "%s")
+# Built from constants (no input reaches the SQL text; values are parameters).
 _POST_SQL = """WITH u AS (
     UPDATE helpdesk_conversation c SET last_seq = c.last_seq + 1, updated_at = %s,
         first_response_at = CASE WHEN %s AND c.first_response_at IS NULL THEN %s
-                                 ELSE c.first_response_at END
+                                 ELSE c.first_response_at END, """ + _DUE_SQL + """
     WHERE c.id = %s AND c.id IN ({visible})
       AND (%s OR NOT (c.status = ANY(%s)))
       AND NOT (c.channel = ANY(%s))
@@ -70,7 +75,7 @@ _POST_SQL = """WITH u AS (
 INSERT INTO helpdesk_message (conversation_id, seq, author_id, author_role, kind, body,
                               client_id, event, created_at, read_at)
 SELECT %s, u.last_seq, %s, %s, %s, %s, %s, '', %s, NULL FROM u
-RETURNING id, seq, (SELECT status FROM u), (SELECT assignee_id FROM u)"""
+RETURNING id, seq, (SELECT status FROM u), (SELECT assignee_id FROM u)"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -283,9 +288,13 @@ async def post(*, ident: Identity, conversation_id: int, reference: str, body: s
     first = as_agent and not internal
     now = timezone.now()
     role = AuthorRole.AGENT if as_agent else AuthorRole.CUSTOMER
+    due = sla.due_values_cached(author_role=role, kind=kind, now=now)
+    if due is None:  # the schedule is not loaded yet: the general path loads it
+        return None
     since, limit = rate_window(now=now)
     recent_sql, recent_params = _recent_sql(ident, since, limit)
-    params = [now, first, now, conversation_id, *visible_params,
+    params = [now, first, now, *(due[name] for name in _DUE_NAMES), conversation_id,
+              *visible_params,
               internal, [str(s) for s in CLOSED_STATUSES],
               emailed_channels(author_role=role, kind=kind), *recent_params, limit,
               conversation_id, ident.user.pk, str(role), str(kind), body, client_id, now]

@@ -1,9 +1,11 @@
-"""Business time between two instants, by the help desk's weekly hours and holidays.
+"""The help desk's one business-hours engine: the contact page (``services.availability``),
+the chat's queue estimate, the live SLA's due times (``helpdesk.sla``) and the reports all ask it.
 
 The schedule is ``helpdesk.models.BusinessHours`` (one opening interval per weekday) and
 ``Holiday`` (closed days), read in ``settings.SUPPORT_TIME_ZONE``. While no BusinessHours row
-exists at all (a fresh install), Monday to Friday 09:00-18:00 is assumed, so speed figures mean
-something before anyone opens that admin page.
+exists at all (a fresh install, the seeded demo), Monday to Friday 09:00-18:00 is assumed
+(``DEFAULT_HOURS``), for every one of them alike: the phone line, the promised email answer,
+the SLA clocks and the report figures.
 
 Durations are computed in Python, not SQL (docs/decisions 0003): each local day
 becomes one interval in UTC epoch seconds, with the business seconds of all earlier days summed
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import threading
+import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -47,7 +51,7 @@ class Schedule:
     @classmethod
     def load(cls) -> Schedule:
         """The configured schedule (one query each for hours and holidays)."""
-        tz = ZoneInfo(settings.SUPPORT_TIME_ZONE)
+        tz = ZoneInfo(getattr(settings, "SUPPORT_TIME_ZONE", None) or settings.TIME_ZONE)
         rows = list(BusinessHours.objects.values_list("weekday", "opens_at", "closes_at"))
         hours = {weekday: (opens, closes) for weekday, opens, closes in rows} if rows \
             else dict(DEFAULT_HOURS)
@@ -135,3 +139,82 @@ class Schedule:
         ends = self._cumulative[1:] + [self._cumulative[-1] + self._closes[-1] - self._opens[-1]]
         i = bisect.bisect_left(ends, target)
         return datetime.fromtimestamp(self._opens[i] + (target - self._cumulative[i]), tz=UTC)
+
+    def add(self, start: datetime, seconds: float) -> datetime:
+        """The instant ``seconds`` of business time after ``start`` (an aware datetime): the
+        inverse of ``seconds``, so ``self.seconds(start, self.add(start, s)) == s``. Outside
+        the hours the clock stands still: one minute after Friday 18:00 is Monday 09:01."""
+        self._ensure(start)
+        target = self.elapsed(start) + max(seconds, 0.0)
+        for _ in range(10):  # each round reaches a year further ahead
+            total = self._cumulative[-1] + self._closes[-1] - self._opens[-1]
+            if total >= target and total > 0:
+                break
+            assert self._first is not None  # built by _ensure
+            last = self._first + timedelta(days=len(self._starts) - 2)
+            self._build(self._first, last + timedelta(days=366))
+        else:  # no business hours at all in ten years: the plain clock
+            return start + timedelta(seconds=seconds)
+        ends = self._cumulative[1:] + [self._cumulative[-1] + self._closes[-1] - self._opens[-1]]
+        i = bisect.bisect_left(ends, target)
+        # Skip closed days (their end equals the previous day's) to the day the time falls in.
+        while self._closes[i] == self._opens[i] and i + 1 < len(self._opens):
+            i += 1
+        return datetime.fromtimestamp(self._opens[i] + (target - self._cumulative[i]), tz=UTC)
+
+    def is_open(self, instant: datetime) -> bool:
+        """Whether ``instant`` falls inside the business hours (holidays are closed)."""
+        self._ensure(instant)
+        ts = instant.timestamp()
+        i = bisect.bisect_right(self._starts, ts) - 1
+        return self._opens[i] <= ts < self._closes[i]
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        """The opening interval of a local calendar day; None when closed (or a holiday)."""
+        if day in self.holidays:
+            return None
+        return self.hours.get(day.weekday())
+
+
+# --- The process's current schedule -------------------------------------------------------------
+# The chat's fast path computes due times on the event loop, where no query may run: it asks
+# ``cached()`` and lets the general path answer while nothing is cached. Saving or deleting
+# business hours or a holiday drops this process's copy (helpdesk.apps); other processes reload
+# theirs within CACHE_SECONDS.
+CACHE_SECONDS = 60.0
+_lock = threading.RLock()
+_current: tuple[float, Schedule] | None = None
+
+
+def current() -> Schedule:
+    """The configured schedule, loaded at most every CACHE_SECONDS (two queries when loaded).
+    A schedule's calendar grows as it is asked; callers sharing it hold ``lock()``."""
+    global _current
+    cached_now = cached()
+    if cached_now is not None:
+        return cached_now
+    schedule = Schedule.load()
+    with _lock:
+        _current = (clock.monotonic(), schedule)
+    return schedule
+
+
+def cached() -> Schedule | None:
+    """The schedule ``current`` loaded, while it is fresh; None otherwise (runs no query)."""
+    entry = _current
+    if entry is None or clock.monotonic() - entry[0] > CACHE_SECONDS:
+        return None
+    if entry[1].tz.key != (getattr(settings, "SUPPORT_TIME_ZONE", None) or settings.TIME_ZONE):
+        return None
+    return entry[1]
+
+
+def lock() -> threading.RLock:
+    """Held while computing with the shared schedule (its calendar is rebuilt as it grows)."""
+    return _lock
+
+
+def forget(**_kwargs) -> None:
+    """Drop the cached schedule (a receiver of BusinessHours and Holiday saves and deletes)."""
+    global _current
+    _current = None
