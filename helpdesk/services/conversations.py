@@ -246,8 +246,9 @@ def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
 
 
 def conversation_wait_for_customer(*, conversation: Conversation, by) -> Conversation:
-    """Mark an open conversation as waiting for the customer (agents): the live SLA's clock
-    pauses until the customer writes again (then the next-response clock starts)."""
+    """Mark an open or waiting conversation as waiting for the customer (an agent's action,
+    e.g. a macro): the live SLA's clock pauses until the customer writes again (then the
+    next-response clock starts; ``chat_message_followup`` opens it again)."""
     if conversation.status in CLOSED_STATUSES:
         raise ValidationError(_("This conversation is closed."), code="closed")
     if conversation.status != Status.PENDING:
@@ -312,13 +313,3 @@ def conversation_transfer(*, conversation: Conversation, by, to_agent=None,
     if to_team is not None:
         tasks.chat_assign.delay_on_commit()
     return conv
-
-
-def conversation_pending(*, conversation: Conversation, by) -> Conversation:
-    """Mark an open or waiting conversation as waiting for the customer (an agent's action,
-    e.g. a macro); the customer's next message opens it again (``chat_message_followup``)."""
-    if conversation.status in CLOSED_STATUSES:
-        raise ValidationError(_("This conversation is closed."), code="closed")
-    if conversation.status != Status.PENDING:
-        _status_set(conversation, Status.PENDING)
-    return conversation

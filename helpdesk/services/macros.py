@@ -22,7 +22,7 @@ from helpdesk.access import is_support_staff
 from helpdesk.models import CannedReply, Conversation, MacroUse, Status, Tag
 from helpdesk.services.conversations import (
     chat_message_send,
-    conversation_pending,
+    conversation_wait_for_customer,
     conversation_resolve,
     conversation_transfer,
     conversation_update,
@@ -142,7 +142,7 @@ def macro_apply(*, conversation: Conversation, macro: CannedReply, by,
                 conversation_resolve(conversation=conversation, by=by)
             elif macro.set_status == Status.PENDING:
                 conversation.refresh_from_db(fields=["status"])
-                conversation_pending(conversation=conversation, by=by)
+                conversation_wait_for_customer(conversation=conversation, by=by)
             return MacroUse.objects.create(macro=macro, agent=by, conversation=conversation,
                                            used_at=timezone.now())
     except Exception:
