@@ -22,10 +22,10 @@ from helpdesk.access import is_support_staff
 from helpdesk.models import CannedReply, Conversation, MacroUse, Status, Tag
 from helpdesk.services.conversations import (
     chat_message_send,
-    conversation_wait_for_customer,
     conversation_resolve,
     conversation_transfer,
     conversation_update,
+    conversation_wait_for_customer,
 )
 from helpdesk.services.tags import conversation_tags_add
 
