@@ -1,7 +1,8 @@
 """Which support channels are available right now, for "Contact us" and the pre-chat form.
 
-Chat is open around the clock whenever an agent is online. The phone line follows the
-business hours and holidays set in the admin, in settings.SUPPORT_TIME_ZONE. Email is always
+Chat is open around the clock whenever an agent is present (online, console open:
+``routing``). The phone line follows the business hours and holidays set in the admin, in
+settings.SUPPORT_TIME_ZONE. Email is always
 open; its promised answer counts business days (weekdays with business hours, holidays
 excluded; with no hours set at all, Monday to Friday).
 """
@@ -13,8 +14,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import AgentProfile, AgentStatus
 from helpdesk.models import BusinessHours, Channel, Holiday, Weekday
+from helpdesk.services.routing import present_agent_profiles
 
 LOOKAHEAD_DAYS = 30
 
@@ -58,9 +59,8 @@ def support_time_zone() -> ZoneInfo:
 
 
 def online_agent_count() -> int:
-    return AgentProfile.objects.filter(
-        status=AgentStatus.ONLINE, user__is_active=True, user__is_staff=True
-    ).count()
+    """Present agents: online with their console open (``routing``); the others are away."""
+    return present_agent_profiles().count()
 
 
 def support_availability(now: datetime | None = None) -> SupportAvailability:
