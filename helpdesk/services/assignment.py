@@ -42,6 +42,11 @@ def presence_touch(*, agent_ids, now=None) -> None:
     if not agent_ids:
         return
     now = now or timezone.now()
+    if AgentPresence.objects.filter(user_id__in=agent_ids,
+                                    last_seen_at__lt=routing.present_since(now)).exists():
+        # A console came back after the grace: its agent is present again, the waiting
+        # customers' estimates change (new rows are announced by agent_set_status).
+        realtime.queue_changed()
     if AgentPresence.objects.filter(user_id__in=agent_ids).update(last_seen_at=now) == len(
             agent_ids):
         return
@@ -49,6 +54,15 @@ def presence_touch(*, agent_ids, now=None) -> None:
                   .values_list("user_id", flat=True))
     for agent_id in agent_ids - present:
         AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
+
+
+def presence_expired(*, now=None, window_seconds: float = 20.0) -> bool:
+    """Whether an online agent's console passed the away grace within the last
+    ``window_seconds`` (the beat, every 15 s, then tells the waiting customers)."""
+    since = routing.present_since(now)
+    return AgentPresence.objects.filter(
+        last_seen_at__lt=since, last_seen_at__gte=since - timedelta(seconds=window_seconds),
+        user__agent_profile__status=AgentStatus.ONLINE).exists()
 
 
 def agent_seen(*, agent_id: int, now=None) -> None:

@@ -9,18 +9,22 @@ import logging
 
 from celery import shared_task
 
-from helpdesk.services.assignment import assignment_requeue_stale, assignment_run
+from helpdesk import realtime
+from helpdesk.services.assignment import assignment_requeue_stale, assignment_run, presence_expired
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def chat_assign() -> int:
-    """Requeue chats of agents who left, then assign waiting chats to present agents.
+    """Requeue chats of agents who left, then assign waiting chats, written requests and
+    emails to present agents.
 
     Runs on events (a chat opened, an agent came online, a chat resolved) and from the beat
     (CELERY_BEAT_SCHEDULE "chat-assign"), which repairs anything an event missed.
     """
+    if presence_expired():
+        realtime.queue_changed()  # an agent just became away: the estimates change
     requeued = assignment_requeue_stale()
     assigned = assignment_run()
     if requeued:
