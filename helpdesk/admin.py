@@ -97,13 +97,18 @@ class AgentProfileForm(forms.ModelForm):
         model = AgentProfile
         fields = ["max_concurrent_chats", "max_open_requests", "languages", "skills"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["max_open_requests"].required = False
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
             staff.agent_profile_clean(
                 max_concurrent_chats=cleaned.get("max_concurrent_chats"),
                 languages=cleaned.get("languages", []), skills=cleaned.get("skills", []))
-            staff.max_open_requests_clean(cleaned.get("max_open_requests"))
+            if cleaned.get("max_open_requests") is not None:  # blank: unchanged
+                staff.max_open_requests_clean(cleaned["max_open_requests"])
         return cleaned
 
 
@@ -132,7 +137,7 @@ class AgentProfileAdmin(admin.ModelAdmin):
         staff.agent_profile_update(
             by=request.user, profile=obj,
             max_concurrent_chats=form.cleaned_data["max_concurrent_chats"],
-            max_open_requests=form.cleaned_data["max_open_requests"],
+            max_open_requests=form.cleaned_data.get("max_open_requests"),
             languages=form.cleaned_data["languages"], skills=form.cleaned_data["skills"])
 
 

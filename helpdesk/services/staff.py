@@ -102,10 +102,10 @@ def agent_profile_update(*, by, profile: AgentProfile, max_concurrent_chats: int
     _require(by, "accounts.change_agentprofile")
     capacity, languages, skills = agent_profile_clean(
         max_concurrent_chats=max_concurrent_chats, languages=languages, skills=skills)
-    written = (profile.max_open_requests if max_open_requests is None
-               else max_open_requests_clean(max_open_requests))
+    written = None if max_open_requests is None else max_open_requests_clean(max_open_requests)
     with transaction.atomic():
         locked = AgentProfile.objects.select_for_update().get(pk=profile.pk)
+        written = locked.max_open_requests if written is None else written  # None: unchanged
         locked.max_concurrent_chats = capacity
         locked.max_open_requests = written
         locked.languages = languages
