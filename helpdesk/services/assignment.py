@@ -15,6 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -42,11 +43,6 @@ def presence_touch(*, agent_ids, now=None) -> None:
     if not agent_ids:
         return
     now = now or timezone.now()
-    if AgentPresence.objects.filter(user_id__in=agent_ids,
-                                    last_seen_at__lt=routing.present_since(now)).exists():
-        # A console came back after the grace: its agent is present again, the waiting
-        # customers' estimates change (new rows are announced by agent_set_status).
-        realtime.queue_changed()
     if AgentPresence.objects.filter(user_id__in=agent_ids).update(last_seen_at=now) == len(
             agent_ids):
         return
@@ -56,13 +52,17 @@ def presence_touch(*, agent_ids, now=None) -> None:
         AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
 
 
-def presence_expired(*, now=None, window_seconds: float = 20.0) -> bool:
-    """Whether an online agent's console passed the away grace within the last
-    ``window_seconds`` (the beat, every 15 s, then tells the waiting customers)."""
-    since = routing.present_since(now)
-    return AgentPresence.objects.filter(
-        last_seen_at__lt=since, last_seen_at__gte=since - timedelta(seconds=window_seconds),
-        user__agent_profile__status=AgentStatus.ONLINE).exists()
+PRESENT_AGENTS_KEY = "routing:present-agents"
+
+
+def present_agents_changed(*, now=None) -> bool:
+    """Whether the set of present agents changed since the last call (the beat's, every 15 s):
+    a console closed past the grace or came back. Kept out of the heartbeat, which stays one
+    statement; the waiting customers' estimates follow within a beat."""
+    ids = sorted(routing.present_agent_profiles(now=now).values_list("user_id", flat=True))
+    before = cache.get(PRESENT_AGENTS_KEY)
+    cache.set(PRESENT_AGENTS_KEY, ids, timeout=None)
+    return before != ids
 
 
 def agent_seen(*, agent_id: int, now=None) -> None:

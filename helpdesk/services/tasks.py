@@ -10,7 +10,11 @@ import logging
 from celery import shared_task
 
 from helpdesk import realtime
-from helpdesk.services.assignment import assignment_requeue_stale, assignment_run, presence_expired
+from helpdesk.services.assignment import (
+    assignment_requeue_stale,
+    assignment_run,
+    present_agents_changed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +27,8 @@ def chat_assign() -> int:
     Runs on events (a chat opened, an agent came online, a chat resolved) and from the beat
     (CELERY_BEAT_SCHEDULE "chat-assign"), which repairs anything an event missed.
     """
-    if presence_expired():
-        realtime.queue_changed()  # an agent just became away: the estimates change
+    if present_agents_changed():
+        realtime.queue_changed()  # an agent became away or came back: the estimates change
     requeued = assignment_requeue_stale()
     assigned = assignment_run()
     if requeued:

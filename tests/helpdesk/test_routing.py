@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import AgentStatus, MembershipTier
 from helpdesk.mail.inbound import email_ingest
 from helpdesk.models import Channel, Conversation, Priority, Status, Team
-from helpdesk.services.assignment import agent_seen, assignment_run
+from helpdesk.services.assignment import agent_seen, assignment_run, present_agents_changed
 from helpdesk.services.availability import support_availability
 from helpdesk.services.conversations import conversation_open, conversation_update
 from helpdesk.services.queue import chat_open_now, queue_info
@@ -146,12 +146,15 @@ def test_closed_console_is_away_after_the_grace_everywhere_and_back_with_the_con
         client, clock, settings):
     settings.AGENT_AWAY_GRACE_SECONDS = 120
     agent = make_agent(skills=[], languages=["en"])
+    present_agents_changed()  # what the beat saw last
     clock.advance(119)  # the console closed right after its last heartbeat
+    assert not present_agents_changed()
     assert support_availability().chat_available
     chat = open_conv(minutes_ago=0)
     assert queue_info(conversation=chat).estimated_wait == 0
 
     clock.advance(2)  # past the grace: away for the contact page, the queue and assignment
+    assert present_agents_changed()  # the beat tells the waiting customers (queue frames)
     assert list(present_agents()) == []
     assert not support_availability().chat_available
     assert "Not available right now" in client.get(reverse("contact")).content.decode()
@@ -164,6 +167,7 @@ def test_closed_console_is_away_after_the_grace_everywhere_and_back_with_the_con
     assert agent.agent_profile.status == AgentStatus.ONLINE
 
     agent_seen(agent_id=agent.pk)  # the console is back (its socket's heartbeat)
+    assert present_agents_changed()
     assert support_availability().chat_available
     assert "Available now" in client.get(reverse("contact")).content.decode()
     assert sorted(assignment_run()) == sorted([(chat.pk, agent.pk), (web.pk, agent.pk)])
