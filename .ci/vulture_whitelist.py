@@ -89,3 +89,9 @@ note_add
 surveys_run
 search_index_rebuild
 _.prepare
+# Conversation fields of migration 0014, read by the agent workspace's inbox and live SLA
+# (issue 16, built beside this branch).
+_.tags
+_.response_due_at
+_.sla_warned_at
+_.sla_breached_at
