@@ -63,4 +63,4 @@ def test_customer_sees_that_nobody_can_take_a_payment_chat_now(asgi_server, page
     text = other.run(chat_page)
     assert "No agent who can answer this topic in your language is online right now" in text
     assert "Estimated wait" not in text
-    assert not page.csp_violations() and not other.csp_violations()
+    assert not page.csp_violations and not other.csp_violations
