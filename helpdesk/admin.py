@@ -99,7 +99,8 @@ class AgentProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["max_open_requests"].required = False
+        if "max_open_requests" in self.fields:  # absent when the viewer may only read
+            self.fields["max_open_requests"].required = False
 
     def clean(self):
         cleaned = super().clean()
