@@ -101,6 +101,8 @@ _.late
 # so `make lint` passes on a branch without them.
 # Conversation fields of migration 0014, read by the issue 16 inbox and SLA (other branches);
 # unused on this branch alone.
+# Conversation fields of migration 0014, read by the agent workspace's inbox and live SLA
+# (issue 16, built beside this branch).
 _.tags
 _.response_due_at
 _.sla_warned_at

@@ -176,6 +176,11 @@ class AgentProfile(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     max_concurrent_chats = models.PositiveSmallIntegerField(_("maximum concurrent chats"), default=3)
+    # Written requests and emails are a backlog, not live work: their own maximum, so emails
+    # never take a chat's place (helpdesk.services.routing).
+    max_open_requests = models.PositiveSmallIntegerField(
+        _("maximum open written requests"), default=10,
+        help_text=_("Written requests and emails assigned automatically, at most."))
     languages = models.JSONField(_("languages"), default=default_languages, blank=True,
                                  help_text=_("Language codes the agent answers in."))
     skills = models.JSONField(_("topic skills"), default=list, blank=True,

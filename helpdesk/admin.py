@@ -95,7 +95,12 @@ class AgentProfileForm(forms.ModelForm):
 
     class Meta:
         model = AgentProfile
-        fields = ["max_concurrent_chats", "languages", "skills"]
+        fields = ["max_concurrent_chats", "max_open_requests", "languages", "skills"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "max_open_requests" in self.fields:  # absent when the viewer may only read
+            self.fields["max_open_requests"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -103,6 +108,8 @@ class AgentProfileForm(forms.ModelForm):
             staff.agent_profile_clean(
                 max_concurrent_chats=cleaned.get("max_concurrent_chats"),
                 languages=cleaned.get("languages", []), skills=cleaned.get("skills", []))
+            if cleaned.get("max_open_requests") is not None:  # blank: unchanged
+                staff.max_open_requests_clean(cleaned["max_open_requests"])
         return cleaned
 
 
@@ -112,12 +119,13 @@ class AgentProfileAdmin(admin.ModelAdmin):
     the status is the agent's own (the console), and profiles come with the agent."""
 
     form = AgentProfileForm
-    list_display = ["user", "status", "max_concurrent_chats", "languages", "skills"]
+    list_display = ["user", "status", "max_concurrent_chats", "max_open_requests", "languages",
+                    "skills"]
     list_filter = ["status"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
-    fields = ["user", "status", "status_changed_at", "max_concurrent_chats", "languages",
-              "skills"]
+    fields = ["user", "status", "status_changed_at", "max_concurrent_chats", "max_open_requests",
+              "languages", "skills"]
     readonly_fields = ["user", "status", "status_changed_at"]
 
     def has_add_permission(self, request):
@@ -130,6 +138,7 @@ class AgentProfileAdmin(admin.ModelAdmin):
         staff.agent_profile_update(
             by=request.user, profile=obj,
             max_concurrent_chats=form.cleaned_data["max_concurrent_chats"],
+            max_open_requests=form.cleaned_data.get("max_open_requests"),
             languages=form.cleaned_data["languages"], skills=form.cleaned_data["skills"])
 
 

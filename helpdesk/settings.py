@@ -315,9 +315,12 @@ CHAT_MAX_CONNECTIONS_PER_USER = env.int("CHAT_MAX_CONNECTIONS_PER_USER", default
 # Messages (and notes) per user per window, over all of their sockets.
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW_SECONDS = env.int("CHAT_RATE_WINDOW_SECONDS", default=10)
-# An agent counts as present when their console was seen within this time; their chats
-# return to the queue after CHAT_DISCONNECT_GRACE_SECONDS without a console.
-CHAT_PRESENCE_TIMEOUT_SECONDS = env.int("CHAT_PRESENCE_TIMEOUT_SECONDS", default=90)
+# An agent is present (and may be given work, and counts for the contact page and the queue
+# estimate) when their status is online and their console was seen within this time; past it
+# they count as away everywhere (helpdesk.services.routing). 120 s: three missed heartbeats.
+# (It replaces CHAT_PRESENCE_TIMEOUT_SECONDS.) Their chats return to the queue after
+# CHAT_DISCONNECT_GRACE_SECONDS without a console.
+AGENT_AWAY_GRACE_SECONDS = env.int("AGENT_AWAY_GRACE_SECONDS", default=120)
 CHAT_DISCONNECT_GRACE_SECONDS = env.int("CHAT_DISCONNECT_GRACE_SECONDS", default=180)
 CHAT_DEFAULT_HANDLING_SECONDS = env.int("CHAT_DEFAULT_HANDLING_SECONDS", default=360)
 CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.choices import Topic
 from accounts.downloads import content_disposition
 from accounts.limits import Throttled, client_ip, throttle
 from common.errors import NotFound
@@ -22,9 +23,11 @@ from helpdesk.chat.forms import ChatStartForm
 from helpdesk.models import CLOSED_STATUSES, INLINE_IMAGE_TYPES, Channel
 from helpdesk.selectors import open_chat_of
 from helpdesk.services.attachments import attachment_post
+from helpdesk.services.availability import support_availability
 from helpdesk.services.conversations import conversation_open
 from helpdesk.services.queue import chat_open_now
 from helpdesk.services.ratings import conversation_rate
+from helpdesk.services.routing import topics_without_agent
 
 SERVABLE_TYPES = INLINE_IMAGE_TYPES  # anything else: the mail app's download
 
@@ -36,10 +39,17 @@ def chat_start(request):
         return redirect("chat:page", reference=current.reference)
     initial = {k: request.GET[k] for k in ("topic", "order", "description") if request.GET.get(k)}
     form = ChatStartForm(request.POST or None, user=request.user, initial=initial)
-    agents_online = chat_open_now()
+    availability = support_availability()
+    agents_online = chat_open_now(availability=availability)
+    # Topics no present agent can take in the customer's language: no chat promised for them.
+    no_agent_topics = (topics_without_agent(language=request.user.language)
+                       if agents_online else [])
+    if len(no_agent_topics) == len(Topic.values):
+        agents_online, no_agent_topics = False, []  # present, but none for this customer
     status = 200
     if request.method == "POST" and form.is_valid():
-        channel = Channel.CHAT if agents_online else Channel.WEB
+        chat_now = agents_online and form.cleaned_data["topic"] not in no_agent_topics
+        channel = Channel.CHAT if chat_now else Channel.WEB
         try:
             throttle("web_request", request=request, account=request.user.pk)
             conversation = conversation_open(
@@ -56,14 +66,23 @@ def chat_start(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            if conversation.channel != Channel.CHAT and agents_online:
+                messages.success(request, _(
+                    "No agent who handles this topic is online right now, so we did not start "
+                    "a chat: we received your written request %(reference)s and will answer by "
+                    "email. You can follow it here.") % {"reference": conversation.reference})
+                return redirect("requests:detail", reference=conversation.reference)
             if conversation.channel != Channel.CHAT:
                 messages.success(request, _(
                     "We received your request %(reference)s and will answer by email. You can "
                     "follow it here.") % {"reference": conversation.reference})
                 return redirect("requests:detail", reference=conversation.reference)
             return redirect("chat:page", reference=conversation.reference)
-    return render(request, "chat/start.html", {"form": form, "agents_online": agents_online},
-                  status=status)
+    topic_labels = dict(Topic.choices)
+    return render(request, "chat/start.html", {
+        "form": form, "agents_online": agents_online,
+        "no_agent_topics": [topic_labels[t] for t in no_agent_topics],
+    }, status=status)
 
 
 @login_required

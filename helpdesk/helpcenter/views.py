@@ -41,6 +41,7 @@ from helpdesk.services.data_export import customer_data_export
 from helpdesk.services.messages import message_payload
 from helpdesk.services.order_problems import PROBLEM_TOPICS, OrderProblem, order_problem_report
 from helpdesk.services.queue import chat_open_now
+from helpdesk.services.routing import topics_without_agent
 from orders.access import access_order
 
 PAGE_SIZE = 20
@@ -67,8 +68,19 @@ def set_language(request):
 
 def contact(request):
     """Contact us: every channel with its availability right now."""
-    return render(request, "helpcenter/contact.html",
-                  {"availability": support_availability()})
+    availability = support_availability()
+    no_agent_topics: list = []
+    labels = dict(Topic.choices)
+    if availability.chat_available:
+        # The same rule as the pre-chat form (``routing``), in the language a chat would have.
+        language = (request.user.language if request.user.is_authenticated
+                    else translation.get_language())
+        no_agent_topics = [labels[t] for t in topics_without_agent(language=language)]
+    return render(request, "helpcenter/contact.html", {
+        "availability": availability, "no_agent_topics": no_agent_topics,
+        # Nobody present takes any topic in this language: chat is not available to them.
+        "chat_available": availability.chat_available and len(no_agent_topics) < len(labels),
+    })
 
 
 @never_cache
@@ -122,10 +134,10 @@ def report_problem(request, number):
             return redirect("report_problem_sent", number=order.number,
                             reference=conversation.reference)
     chat_url = None
-    if chat_open_now():
+    problem = form["problem"].value()
+    topic = PROBLEM_TOPICS.get(problem, PROBLEM_TOPICS[OrderProblem.NOT_RECEIVED])
+    if chat_open_now(topic=topic, language=request.user.language):
         # "Chat now": the pre-chat form with this order and the problem's topic filled in.
-        problem = form["problem"].value()
-        topic = PROBLEM_TOPICS.get(problem, PROBLEM_TOPICS[OrderProblem.NOT_RECEIVED])
         chat_url = reverse("chat:start") + "?" + urlencode({"order": order.number,
                                                              "topic": topic})
     return render(request, "orders/report_problem.html",

@@ -1,23 +1,24 @@
-"""Who answers which chat: automatic assignment, claiming, requeueing, agents' presence.
+"""Who answers which conversation: automatic assignment, claiming, requeueing, presence.
 
 Transfers are ``conversations.conversation_transfer``; an agent's status is
 ``staff.agent_set_status``. Nothing here schedules the assignment task (``services.tasks``
-runs these): the services that change who may take a chat do.
+runs these): the services that change who may take a conversation do.
 
-Automatic assignment gives a waiting chat only to a present agent (status online and a console
-seen within CHAT_PRESENCE_TIMEOUT_SECONDS) below their ``max_concurrent_chats``, who speaks the
-chat's language, handles its topic and, when the chat belongs to a team, is in that team.
-Premium members and older waits are served first (``queue.waiting_chats``); among suitable
-agents the least loaded wins. A run locks the agents' profiles, so two concurrent runs (the
-beat and an event) can never push an agent above their limit.
+Automatic assignment gives waiting chats, then unassigned open written requests and emails, to
+present agents who can take them and have room (``services.routing``: the one definition of
+present, of "can take", of room for each kind of work, and of the serving order: priority,
+tier, oldest wait). Among suitable agents the least loaded wins. A run locks the agents'
+profiles, so two concurrent runs (the beat and an event) can never push an agent above a limit.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from accounts.models import AgentProfile, AgentStatus
 from helpdesk import realtime
 from helpdesk.access import is_support_staff
 from helpdesk.models import CLOSED_STATUSES, AgentPresence, Channel, Conversation, Status, Team
-from helpdesk.services import queue
+from helpdesk.services import routing
 from helpdesk.services.messages import event_post
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,19 @@ def presence_touch(*, agent_ids, now=None) -> None:
                   .values_list("user_id", flat=True))
     for agent_id in agent_ids - present:
         AgentPresence.objects.update_or_create(user_id=agent_id, defaults={"last_seen_at": now})
+
+
+PRESENT_AGENTS_KEY = "routing:present-agents"
+
+
+def present_agents_changed(*, now=None) -> bool:
+    """Whether the set of present agents changed since the last call (the beat's, every 15 s):
+    a console closed past the grace or came back. Kept out of the heartbeat, which stays one
+    statement; the waiting customers' estimates follow within a beat."""
+    ids = sorted(routing.present_agent_profiles(now=now).values_list("user_id", flat=True))
+    before = cache.get(PRESENT_AGENTS_KEY)
+    cache.set(PRESENT_AGENTS_KEY, ids, timeout=None)
+    return before != ids
 
 
 def agent_seen(*, agent_id: int, now=None) -> None:
@@ -98,42 +112,46 @@ def conversation_assign(*, conversation: Conversation, agent) -> Conversation:
 
 
 def assignment_run(*, now=None) -> list[tuple[int, int]]:
-    """Assign as many waiting chats as the present agents can take; return (chat, agent) ids."""
+    """Assign as many waiting chats, then written requests and emails, as the present agents
+    can take; return (conversation, agent) ids."""
     now = now or timezone.now()
     done: list[tuple[int, int]] = []
     with transaction.atomic():
-        agents = list(queue.present_agents(now=now))
-        if not agents:
+        if not routing.present_agent_profiles(now=now).exists():
             return done
         # Lock the profiles so a concurrent run waits for our commit and then sees our counts.
-        list(AgentProfile.objects.select_for_update().filter(pk__in=[a.pk for a in agents])
+        list(AgentProfile.objects.select_for_update()
+             .filter(pk__in=routing.present_agent_profiles(now=now).values("pk"))
              .order_by("pk").values_list("pk", flat=True))
-        agents = list(queue.present_agents(now=now))
-        load = {a.user_id: a.active for a in agents}  # type: ignore[attr-defined]  # present_agents()
-        teams = {a.user_id: set(a.user.teams.values_list("pk", flat=True)) for a in agents}
+        agents = routing.present_agent_list(now=now)
         last_assigned = {a.user_id: a.status_changed_at for a in agents}
-        for conv in queue.waiting_chats().select_related("customer")[:500]:
-            candidates = [
-                a for a in agents
-                if load[a.user_id] < a.max_concurrent_chats
-                and a.speaks(conv.language) and a.handles(conv.topic)
-                and (conv.team_id is None or conv.team_id in teams[a.user_id])
-            ]
-            if not candidates:
-                if all(load[a.user_id] >= a.max_concurrent_chats for a in agents):
-                    break
-                continue
-            best = min(candidates, key=lambda a: (load[a.user_id] / a.max_concurrent_chats,
-                                                  last_assigned[a.user_id], a.pk))
-            locked = Conversation.objects.select_for_update().get(pk=conv.pk)
-            if locked.status != Status.WAITING:
-                continue
-            _assign(locked, best.user, now)
-            load[best.user_id] += 1
-            last_assigned[best.user_id] = now
-            done.append((conv.pk, best.user_id))
+        # Chats first: they are live, the customer is watching.
+        for waiting, still_waiting in (
+                (routing.waiting_chats(), Q(status=Status.WAITING)),
+                (routing.waiting_written(), Q(status=Status.OPEN, assignee__isnull=True))):
+            for conv in waiting[:500]:
+                with_room = [a for a in agents if routing.has_room(a, conv.channel)]
+                if not with_room:
+                    break  # every channel in one list has the same kind of room
+                candidates = [a for a in with_room if routing.agent_can_take(a, conv)]
+                if not candidates:
+                    continue
+                best = min(candidates, key=lambda a: (
+                    routing.load(a, conv.channel) / routing.capacity(a, conv.channel),
+                    last_assigned[a.user_id], a.pk))
+                locked = (Conversation.objects.select_for_update().filter(still_waiting)
+                          .filter(pk=conv.pk).first())
+                if locked is None:
+                    continue
+                _assign(locked, best.user, now)
+                if conv.channel in routing.WRITTEN_CHANNELS:
+                    best.written += 1  # type: ignore[attr-defined]  # present_agents()
+                else:
+                    best.active += 1  # type: ignore[attr-defined]
+                last_assigned[best.user_id] = now
+                done.append((conv.pk, best.user_id))
     if done:
-        logger.info("assigned %d chats", len(done))
+        logger.info("assigned %d conversations", len(done))
     return done
 
 
@@ -162,7 +180,7 @@ def assignment_requeue_stale(*, now=None) -> list[int]:
     now = now or timezone.now()
     gone_before = now - timedelta(seconds=settings.CHAT_DISCONNECT_GRACE_SECONDS)
     stale = (
-        Conversation.objects.filter(channel=Channel.CHAT, status__in=queue.ACTIVE_STATUSES,
+        Conversation.objects.filter(channel=Channel.CHAT, status__in=routing.ACTIVE_STATUSES,
                                     assignee__isnull=False)
         .exclude(assignee__presence__last_seen_at__gte=gone_before,
                  assignee__agent_profile__status__in=[AgentStatus.ONLINE, AgentStatus.AWAY])

@@ -1,10 +1,11 @@
 """Which support channels are available right now, for "Contact us" and the pre-chat form.
 
-Chat is open around the clock whenever an agent is online. The phone line follows the
-business hours and holidays of the one business-hours engine (``helpdesk.business_hours``: the
-rows set in the admin, in settings.SUPPORT_TIME_ZONE, or Monday to Friday 09:00-18:00 while none
-is set), the same schedule the SLA clocks and the reports count. Email is always open; its
-promised answer counts business days (days with business hours, holidays excluded).
+Chat is open around the clock whenever an agent is present (online, console open:
+``routing``). The phone line follows the business hours and holidays of the one business-hours
+engine (``helpdesk.business_hours``: the rows set in the admin, in settings.SUPPORT_TIME_ZONE, or
+Monday to Friday 09:00-18:00 while none is set), the same schedule the SLA clocks and the
+reports count. Email is always open; its promised answer counts business days (days with
+business hours, holidays excluded).
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import AgentProfile, AgentStatus
 from helpdesk import business_hours
 from helpdesk.models import Channel, Holiday, Weekday
+from helpdesk.services.routing import present_agent_profiles
 
 LOOKAHEAD_DAYS = 30
 
@@ -55,9 +56,8 @@ class SupportAvailability:
 
 
 def online_agent_count() -> int:
-    return AgentProfile.objects.filter(
-        status=AgentStatus.ONLINE, user__is_active=True, user__is_staff=True
-    ).count()
+    """Present agents: online with their console open (``routing``); the others are away."""
+    return present_agent_profiles().count()
 
 
 def support_availability(now: datetime | None = None) -> SupportAvailability:

@@ -24,6 +24,7 @@ from helpdesk.models import (
 from helpdesk.services import tasks
 from helpdesk.services.assignment import conversation_assign
 from helpdesk.services.messages import Posted, event_post, message_body_clean, message_post
+from helpdesk.services.routing import WRITTEN_CHANNELS
 
 
 def published_article_id(value) -> int | None:
@@ -80,6 +81,8 @@ def conversation_open(
                      author_role=AuthorRole.CUSTOMER, body=description, client_id=client_id)
         if channel == Channel.CHAT:
             _queue_changed_on_commit()
+        elif channel in WRITTEN_CHANNELS:
+            tasks.chat_assign.delay_on_commit()  # written work is assigned by the same rules
         realtime.inbox_changed()
     return conversation
 
@@ -239,7 +242,7 @@ def conversation_resolve(*, conversation: Conversation, by) -> Conversation:
         if was_waiting:
             realtime.queue_changed()
         signals.conversation_resolved.send(sender=Conversation, conversation=conv)
-        if conv.channel == Channel.CHAT:
+        if conv.channel == Channel.CHAT or conv.channel in WRITTEN_CHANNELS:
             # A slot is free: someone waiting may get this agent now.
             tasks.chat_assign.delay_on_commit()
     return conv
@@ -274,6 +277,10 @@ def conversation_update(*, conversation: Conversation, by, topic: str | None = N
         conversation.save(update_fields=[*fields, "updated_at"])
         realtime.conversation_event(conversation.pk, "state")
         realtime.inbox_changed()
+        if conversation.status == Status.WAITING:
+            # The queue's order changed (priority) or who can take it (topic).
+            realtime.queue_changed()
+        tasks.chat_assign.delay_on_commit()
     return conversation
 
 

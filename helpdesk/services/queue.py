@@ -1,8 +1,10 @@
 """The chat queue: who waits in which order, and how long a customer may expect to wait.
 
-Order: premium members first, then the oldest wait (``queued_at``), then the conversation id.
-The estimate uses the agents who are really there (status online and a console seen within
-CHAT_PRESENCE_TIMEOUT_SECONDS), their free capacity, and the recent handling time of chats.
+Order and "who can take it": ``services.routing`` (priority, tier, oldest wait). A customer's
+position counts only the chats ahead that an agent who can take theirs could also take (a
+Russian payment chat does not wait behind English order chats its agents cannot answer).
+The estimate uses only the present agents who can take the chat, their free capacity, and the
+recent handling time of chats; with none of them there is no estimate (``no_agent``).
 """
 
 import math
@@ -11,59 +13,40 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.models import AgentProfile, AgentStatus, MembershipTier
 from helpdesk.models import Channel, Conversation, Status
 from helpdesk.services.availability import support_availability
+from helpdesk.services.routing import (
+    ACTIVE_STATUSES,
+    Work,
+    agent_can_take,
+    ahead_of,
+    present_agent_list,
+    present_agents,
+    waiting_chats,
+)
 
-ACTIVE_STATUSES = (Status.OPEN, Status.PENDING)
+__all__ = ["ACTIVE_STATUSES", "present_agents", "waiting_chats"]
 
-
-def waiting_chats() -> QuerySet[Conversation]:
-    """Waiting chats in serving order, annotated with ``premium`` (1 or 0)."""
-    return (
-        Conversation.objects.filter(status=Status.WAITING, channel=Channel.CHAT)
-        .annotate(premium=Case(
-            When(customer__customer_profile__tier=MembershipTier.PREMIUM, then=Value(1)),
-            default=Value(0), output_field=IntegerField(),
-        ))
-        .order_by("-premium", F("queued_at").asc(nulls_last=True), "pk")
-    )
-
-
-def present_agents(*, now=None) -> QuerySet[AgentProfile]:
-    """Agent profiles that may take chats now: online, active staff with the agent role,
-    whose console was seen recently; annotated with ``active`` (their open chats)."""
-    now = now or timezone.now()
-    seen_after = now - timedelta(seconds=settings.CHAT_PRESENCE_TIMEOUT_SECONDS)
-    return (
-        AgentProfile.objects.filter(
-            status=AgentStatus.ONLINE, user__is_active=True, user__is_staff=True,
-            user__groups__name=Role.AGENT, user__presence__last_seen_at__gte=seen_after,
-        )
-        .annotate(active=Count(
-            "user__assigned_conversations",
-            filter=Q(user__assigned_conversations__status__in=ACTIVE_STATUSES,
-                     user__assigned_conversations__channel=Channel.CHAT),
-            distinct=True,
-        ))
-        .select_related("user")
-        .order_by("pk")
-    )
+# Chats ahead looked at one by one for a position; beyond, the position says "more than".
+MAX_AHEAD_CHECKED = 1000
 
 
-def chat_open_now(*, availability=None) -> bool:
+def chat_open_now(*, availability=None, topic: str | None = None,
+                  language: str | None = None) -> bool:
     """Whether a new conversation can be a live chat now, else it is a written request.
 
-    ``support_availability().preferred_channel`` says chat when an agent's status is online
-    (around the clock); a chat also needs that agent's console to be connected, or it would
-    wait for nobody.
+    It needs a present agent (``routing``) and, when the topic and language are known, one who
+    can take them: otherwise the chat would wait for nobody.
     """
     availability = availability or support_availability()
-    return availability.preferred_channel == Channel.CHAT and present_agents().exists()
+    if availability.preferred_channel != Channel.CHAT:
+        return False
+    if topic is None or language is None:
+        return True
+    work = Work(topic=topic, language=language)
+    return any(agent_can_take(a, work) for a in present_agent_list())
 
 
 def handling_seconds(*, now=None) -> float:
@@ -86,13 +69,18 @@ def handling_seconds(*, now=None) -> float:
 class QueueInfo:
     position: int              # 1 = next to be served
     ahead: int
-    agents_online: int
+    agents_online: int          # present agents who can take this chat
     free_slots: int
-    estimated_wait: int | None  # seconds; None when no agent is online
+    estimated_wait: int | None  # seconds; None when no present agent can take it
+
+    @property
+    def no_agent(self) -> bool:
+        return self.agents_online == 0
 
     def as_dict(self) -> dict:
         return {"position": self.position, "ahead": self.ahead,
-                "agents_online": self.agents_online, "estimated_wait": self.estimated_wait}
+                "agents_online": self.agents_online, "estimated_wait": self.estimated_wait,
+                "no_agent": self.no_agent}
 
 
 def queue_info(*, conversation: Conversation, now=None) -> QueueInfo | None:
@@ -101,26 +89,28 @@ def queue_info(*, conversation: Conversation, now=None) -> QueueInfo | None:
         return None
     now = now or timezone.now()
     queue = waiting_chats()
-    me = queue.filter(pk=conversation.pk).values(  # type: ignore[misc]  # premium: annotated
-        "premium", "queued_at").first()
+    me = queue.filter(pk=conversation.pk).values(  # type: ignore[misc]  # annotated
+        "priority", "tier_rank", "waiting_since", "topic", "language", "team_id").first()
     if me is None:
         return None
-    queued_at = me["queued_at"] or now
-    ahead = queue.filter(
-        Q(premium__gt=me["premium"])
-        | Q(premium=me["premium"], queued_at__lt=queued_at)
-        | Q(premium=me["premium"], queued_at=queued_at, pk__lt=conversation.pk)
-    ).count()
-    agents = list(present_agents(now=now))
-    capacity = sum(a.max_concurrent_chats for a in agents)
+    able = [a for a in present_agent_list(now=now)
+            if agent_can_take(a, Work(me["topic"], me["language"], me["team_id"]))]
+    before = ahead_of(queue, me, conversation.pk)
+    if able:
+        rows = before.values_list("topic", "language", "team_id")[:MAX_AHEAD_CHECKED]
+        ahead = sum(1 for row in rows
+                    if any(agent_can_take(a, Work(*row)) for a in able))
+    else:
+        ahead = before.count()
+    capacity = sum(a.max_concurrent_chats for a in able)
     free = sum(max(0, a.max_concurrent_chats - a.active)  # type: ignore[attr-defined]
-               for a in agents)  # active: annotated by present_agents
-    if not agents or capacity == 0:
+               for a in able)  # active: annotated by present_agents
+    if not able or capacity == 0:
         wait = None
     elif ahead < free:
         wait = 0
     else:
         # Slots free up at about capacity / handling-time; we need (ahead - free + 1) of them.
         wait = math.ceil((ahead - free + 1) * handling_seconds(now=now) / capacity)
-    return QueueInfo(position=ahead + 1, ahead=ahead, agents_online=len(agents),
+    return QueueInfo(position=ahead + 1, ahead=ahead, agents_online=len(able) if capacity else 0,
                      free_slots=free, estimated_wait=wait)

@@ -20,6 +20,7 @@ from helpdesk.services import queue, tasks
 from helpdesk.services.assignment import agent_seen, conversation_requeue
 
 MAX_CONCURRENT_CHATS = 20
+MAX_OPEN_REQUESTS = 200
 
 
 def _require(by, permission: str) -> None:
@@ -52,6 +53,7 @@ def agent_set_status(*, agent, status: str) -> AgentProfile:
                                                     status__in=queue.ACTIVE_STATUSES):
                 conversation_requeue(conversation=conv)
         realtime.inbox_changed()
+        realtime.queue_changed()  # who is present changed: so do the waiting chats' estimates
         tasks.chat_assign.delay_on_commit()
     return profile
 
@@ -78,21 +80,41 @@ def agent_profile_clean(*, max_concurrent_chats, languages, skills) -> tuple[int
     return capacity, languages, skills
 
 
+def max_open_requests_clean(value) -> int:
+    """The written requests' maximum as stored; ``ValidationError`` on the field if not."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if not 0 <= number <= MAX_OPEN_REQUESTS:
+        raise ValidationError({"max_open_requests": _(
+            "Enter a number of written requests from 0 to %(max)d.") % {
+                "max": MAX_OPEN_REQUESTS}})
+    return number
+
+
 def agent_profile_update(*, by, profile: AgentProfile, max_concurrent_chats: int,
-                         languages: list[str], skills: list[str]) -> AgentProfile:
-    """Set an agent's capacity, languages and topic skills (managers). Their status stays
-    theirs. More capacity may let a waiting chat in at once."""
+                         languages: list[str], skills: list[str],
+                         max_open_requests: int | None = None) -> AgentProfile:
+    """Set an agent's capacity (chats; written requests and emails), languages and topic
+    skills (managers). Their status stays theirs. More capacity may let waiting work in at
+    once."""
     _require(by, "accounts.change_agentprofile")
     capacity, languages, skills = agent_profile_clean(
         max_concurrent_chats=max_concurrent_chats, languages=languages, skills=skills)
+    written = None if max_open_requests is None else max_open_requests_clean(max_open_requests)
     with transaction.atomic():
         locked = AgentProfile.objects.select_for_update().get(pk=profile.pk)
+        written = locked.max_open_requests if written is None else written  # None: unchanged
         locked.max_concurrent_chats = capacity
+        locked.max_open_requests = written
         locked.languages = languages
         locked.skills = skills
-        locked.save(update_fields=["max_concurrent_chats", "languages", "skills"])
+        locked.save(update_fields=["max_concurrent_chats", "max_open_requests", "languages",
+                                   "skills"])
         tasks.chat_assign.delay_on_commit()
     profile.max_concurrent_chats, profile.languages, profile.skills = capacity, languages, skills
+    profile.max_open_requests = written
     return locked
 
 

@@ -9,18 +9,26 @@ import logging
 
 from celery import shared_task
 
-from helpdesk.services.assignment import assignment_requeue_stale, assignment_run
+from helpdesk import realtime
+from helpdesk.services.assignment import (
+    assignment_requeue_stale,
+    assignment_run,
+    present_agents_changed,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def chat_assign() -> int:
-    """Requeue chats of agents who left, then assign waiting chats to present agents.
+    """Requeue chats of agents who left, then assign waiting chats, written requests and
+    emails to present agents.
 
     Runs on events (a chat opened, an agent came online, a chat resolved) and from the beat
     (CELERY_BEAT_SCHEDULE "chat-assign"), which repairs anything an event missed.
     """
+    if present_agents_changed():
+        realtime.queue_changed()  # an agent became away or came back: the estimates change
     requeued = assignment_requeue_stale()
     assigned = assignment_run()
     if requeued:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import AgentStatus
 from helpdesk.models import BusinessHours, Channel, Holiday
+from helpdesk.services.assignment import agent_seen
 from helpdesk.services.availability import support_availability
 from tests.factories import AgentFactory
 
@@ -80,6 +81,9 @@ def test_chat_is_available_only_while_an_agent_is_online(weekday_hours):
     assert support_availability(night).preferred_channel == Channel.WEB
     agent.agent_profile.status = AgentStatus.ONLINE
     agent.agent_profile.save(update_fields=["status"])
+    # Online without a console open: away, nobody would answer.
+    assert not support_availability(night).chat_available
+    agent_seen(agent_id=agent.pk)
     # Around the clock: business hours do not matter for chat.
     assert support_availability(night).chat_available
     assert support_availability(night).preferred_channel == Channel.CHAT
@@ -111,6 +115,7 @@ def test_contact_page_lists_every_channel(client, weekday_hours, settings):
 def test_contact_page_shows_chat_available_when_an_agent_is_online(client):
     response = client.get(reverse("contact"))
     assert "Not available right now" in response.content.decode()
-    AgentFactory(agent_profile__status=AgentStatus.ONLINE)
+    agent = AgentFactory(agent_profile__status=AgentStatus.ONLINE)
+    agent_seen(agent_id=agent.pk)
     response = client.get(reverse("contact"))
     assert "Available now" in response.content.decode()

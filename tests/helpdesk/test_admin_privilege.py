@@ -269,16 +269,17 @@ def test_a_manager_sets_an_agents_capacity_through_the_service_and_it_is_audited
     assert page.status_code == 200 and b'name="max_concurrent_chats"' in page.content
     assert b'name="status"' not in page.content  # the agent's own, from the console
     response = client.post(change_url(profile), {
-        "max_concurrent_chats": 5, "languages": ["en", "ru"], "skills": ["returns"],
-        "status": "online"}, REMOTE_ADDR="198.51.100.7")
+        "max_concurrent_chats": 5, "max_open_requests": 25, "languages": ["en", "ru"],
+        "skills": ["returns"], "status": "online"}, REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 302
     profile.refresh_from_db()
-    assert (profile.max_concurrent_chats, profile.languages, profile.skills) == (
-        5, ["en", "ru"], ["returns"])
+    assert (profile.max_concurrent_chats, profile.max_open_requests, profile.languages,
+            profile.skills) == (5, 25, ["en", "ru"], ["returns"])
     assert profile.status == "offline"
     entry = LogEntry.objects.get_for_object(profile).get()
     assert entry.actor == manager and entry.remote_addr == "198.51.100.7"
     assert entry.changes_dict["max_concurrent_chats"] == ["3", "5"]
+    assert entry.changes_dict["max_open_requests"] == ["10", "25"]
 
 
 def test_a_capacity_out_of_range_is_refused_with_a_message(client, manager, agent):
@@ -444,3 +445,14 @@ def test_the_roles_give_no_one_a_permission_on_users_groups_or_ratings():
                                 "add_satisfactionrating", "change_satisfactionrating",
                                 "add_message", "add_attachment", "change_conversation"}
 
+
+
+def test_a_written_requests_maximum_out_of_range_is_refused_with_a_message(client, manager,
+                                                                            agent):
+    client.force_login(manager)
+    response = client.post(change_url(agent.agent_profile), {
+        "max_concurrent_chats": 3, "max_open_requests": 500, "languages": ["en"], "skills": []})
+    assert response.status_code == 200
+    assert "Enter a number of written requests from 0 to 200." in response.content.decode()
+    agent.agent_profile.refresh_from_db()
+    assert agent.agent_profile.max_open_requests == 10
