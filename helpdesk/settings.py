@@ -297,9 +297,9 @@ SUPPORT_EMAIL_RESPONSE_DAYS = (1, 2)
 # PENDING_CLOSE_DAYS (0 turns either off), with a message to the customer.
 SLA_FIRST_RESPONSE_MINUTES = {"chat": 5, "email": 480, "web": 480, "phone": 240}
 SLA_NEXT_RESPONSE_MINUTES = {"chat": 5, "email": 480, "web": 480, "phone": 480}
-SLA_WARNING_MINUTES = 15
-CHAT_IDLE_CLOSE_MINUTES = 30
-PENDING_CLOSE_DAYS = 7
+SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
+CHAT_IDLE_CLOSE_MINUTES = env.int("CHAT_IDLE_CLOSE_MINUTES", default=30)
+PENDING_CLOSE_DAYS = env.int("PENDING_CLOSE_DAYS", default=7)
 # A conversation opened within this many minutes of reading a help article names that article
 # (helpdesk.attribution; the reports count them).
 ARTICLE_ATTRIBUTION_MINUTES = env.int("ARTICLE_ATTRIBUTION_MINUTES", default=30)

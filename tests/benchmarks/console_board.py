@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def consoles_seen_now():
         """Every online agent's console was seen just now (as their sockets keep it; a run
-        may last longer than CHAT_PRESENCE_TIMEOUT_SECONDS)."""
+        may last longer than AGENT_AWAY_GRACE_SECONDS)."""
         AgentPresence.objects.bulk_create(
             [AgentPresence(user_id=pk, last_seen_at=timezone.now()) for pk in online],
             update_conflicts=True, unique_fields=["user"], update_fields=["last_seen_at"])
