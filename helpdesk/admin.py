@@ -23,6 +23,7 @@ from helpdesk.models import (
     Holiday,
     Message,
     SatisfactionRating,
+    Tag,
     Team,
 )
 from helpdesk.services import staff
@@ -180,6 +181,14 @@ class CannedReplyAdmin(ConfigurationAdmin):
     list_display = ["title", "shortcut", "language", "topic", "team"]
     list_filter = ["language", "topic", "team"]
     search_fields = ["title", "body", "shortcut"]
+
+
+@admin.register(Tag)
+class TagAdmin(ConfigurationAdmin):
+    """Managers create the tags; agents put them on conversations in the console."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
 
 
 class ScoreFilter(admin.SimpleListFilter):

@@ -336,3 +336,27 @@ class AgentPresence(models.Model):
 
     def __str__(self):
         return f"{self.user_id} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- The agent console: saved inbox views -----------------------------------------------------
+
+
+class SavedView(models.Model):
+    """An agent's named inbox filters and sort (the console's query string, validated by
+    ``selectors.inbox_query_parse``); each agent sees and deletes only their own."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="saved_views", verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=60)
+    query = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"],
+                                               name="savedview_owner_name_unique")]
+
+    def __str__(self):
+        return self.name
