@@ -197,16 +197,20 @@ def _open_work(*, user, query: InboxQuery | None = None,
     return qs
 
 
-def inbox_counts(*, user, query: InboxQuery | None = None,
-                 now: datetime | None = None) -> dict[str, int]:
-    """Live counts for the agent console: how many rows each tab of ``inbox`` has under the
-    same ``query`` (one statement)."""
-    counts = _open_work(user=user, query=query, now=now).aggregate(**{
+def _counts(work: QuerySet[Conversation], *, user) -> dict[str, int]:
+    counts = work.aggregate(**{
         box: Count("pk", filter=_box_filter(user=user, box=box)) if box != "all"
         else Count("pk")
         for box in BOX_NAMES
     })
     return {box: counts[box] or 0 for box in BOX_NAMES}
+
+
+def inbox_counts(*, user, query: InboxQuery | None = None,
+                 now: datetime | None = None) -> dict[str, int]:
+    """Live counts for the agent console: how many rows each tab of ``inbox`` has under the
+    same ``query`` (one statement)."""
+    return _counts(_open_work(user=user, query=query, now=now), user=user)
 
 
 def _ordering(sort: str) -> list:
@@ -217,16 +221,34 @@ def _ordering(sort: str) -> list:
     return [Coalesce("queued_at", "created_at").asc(), "pk"]
 
 
+def _rows(work: QuerySet[Conversation], *, user, box: str,
+          query: InboxQuery) -> QuerySet[Conversation]:
+    return (work.filter(_box_filter(user=user, box=box))
+            .select_related("customer", "customer__customer_profile", "assignee", "team")
+            .prefetch_related("tags")
+            .order_by(*_ordering(query.sort)))
+
+
 def inbox(*, user, box: str, query: InboxQuery | None = None,
           now: datetime | None = None) -> QuerySet[Conversation]:
     """The conversations of one inbox tab matching ``query``, in its sort (default: the
     longest wait first, by ``queued_at`` or else ``created_at``), with the row's joins and
     tags."""
     query = query or InboxQuery()
-    return (_open_work(user=user, query=query, now=now).filter(_box_filter(user=user, box=box))
-            .select_related("customer", "customer__customer_profile", "assignee", "team")
-            .prefetch_related("tags")
-            .order_by(*_ordering(query.sort)))
+    return _rows(_open_work(user=user, query=query, now=now), user=user, box=box, query=query)
+
+
+def inbox_page(*, user, box: str, query: InboxQuery, now: datetime, page: int,
+               page_size: int) -> tuple[dict[str, int], int, list[Conversation]]:
+    """One page of ``inbox`` with ``inbox_counts`` under the same query, read from one base
+    queryset: (counts, the page actually shown, its rows). A page past the end shows the
+    last one."""
+    work = _open_work(user=user, query=query, now=now)
+    counts = _counts(work, user=user)
+    page = max(1, min(page, -(-counts[box] // page_size)))
+    start = (page - 1) * page_size
+    return counts, page, list(_rows(work, user=user, box=box, query=query)
+                              [start:start + page_size])
 
 
 def customer_conversations(*, user) -> QuerySet[Conversation]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Language, Topic
+from common.errors import NotFound
 from accounts.models import MembershipTier
 from helpdesk.access import access_conversation, is_support_staff
 from helpdesk.models import Channel, Conversation, Priority, SavedView, Status, Tag, Team
@@ -25,8 +26,7 @@ from helpdesk.selectors import (
     OPEN_STATUSES,
     QUERY_FIELDS,
     InboxQuery,
-    inbox,
-    inbox_counts,
+    inbox_page,
     inbox_query_parse,
     sla_state,
 )
@@ -92,11 +92,10 @@ def inbox_state(request, box: str) -> dict:
     tag_names = list(Tag.objects.values_list("name", flat=True)[:1000])
     query, errors = inbox_query_parse(request.GET, tag_names=tag_names)
     now = timezone.now()
-    counts = inbox_counts(user=user, query=query, now=now)
-    page = min(_page(request), max(1, -(-counts[box] // PAGE_SIZE)))
+    counts, page, conversations = inbox_page(user=user, box=box, query=query, now=now,
+                                             page=_page(request), page_size=PAGE_SIZE)
     start = (page - 1) * PAGE_SIZE
-    rows = [inbox_row(c, now=now) for c in
-            inbox(user=user, box=box, query=query, now=now)[start:start + PAGE_SIZE]]
+    rows = [inbox_row(c, now=now) for c in conversations]
     return {"box": box, "query": query, "errors": errors, "tag_names": tag_names,
             "counts": counts, "total": counts[box], "page": page, "first": start + 1 if rows else 0,
             "last": start + len(rows), "rows": rows,
@@ -184,7 +183,14 @@ def view_delete(request, pk):
 @require_POST
 def take(request, reference):
     _require_agent(request)
-    conv = access_conversation(user=request.user, reference=reference)
+    try:
+        conv = access_conversation(user=request.user, reference=reference)
+    except NotFound:
+        # Waiting conversations are everyone's to see: gone from view means taken meanwhile
+        # (or moved to a team the agent is not in).
+        messages.error(request, _("Someone else already took this conversation, or it is not "
+                                  "yours to take."))
+        return redirect("helpdesk_console:inbox")
     try:
         conversation_take(conversation=conv, agent=request.user)
     except ValidationError as exc:
