@@ -60,27 +60,43 @@ def _page(request) -> int:
         return 1
 
 
-def inbox_row(conversation: Conversation, *, now) -> dict:
+def _labels() -> dict[str, dict]:
+    """Each choice's label in the current language, looked up once per request (a row's
+    ``get_*_display`` would translate five labels for each of its rows)."""
+    return {
+        "channel": {v: str(label) for v, label in Channel.choices},
+        "topic": {v: str(label) for v, label in Topic.choices},
+        "priority": {v: str(label) for v, label in Priority.choices},
+        "status": {v: str(label) for v, label in Status.choices},
+        "tier": {v: str(label) for v, label in MembershipTier.choices},
+        "sla": {v: str(label) for v, label in SLA_LABELS.items()},
+        "url": reverse("helpdesk_console:conversation", args=["REF"]),
+        "take": reverse("helpdesk_console:take", args=["REF"]),
+    }
+
+
+def inbox_row(conversation: Conversation, *, now, labels: dict) -> dict:
     """One inbox row as the console's script draws it (textContent only)."""
     profile = getattr(conversation.customer, "customer_profile", None)
     state = sla_state(conversation.response_due_at, now=now)
+    reference = conversation.reference
     return {
-        "reference": conversation.reference,
-        "url": reverse("helpdesk_console:conversation", args=[conversation.reference]),
+        "reference": reference,
+        "url": labels["url"].replace("REF", reference),
         "customer": conversation.customer.get_full_name(),
-        "channel": conversation.get_channel_display(),
-        "topic": conversation.get_topic_display(),
-        "priority": conversation.get_priority_display(),
-        "tier": profile.get_tier_display() if profile else str(MembershipTier.STANDARD.label),
+        "channel": labels["channel"].get(conversation.channel, conversation.channel),
+        "topic": labels["topic"].get(conversation.topic, conversation.topic),
+        "priority": labels["priority"].get(conversation.priority, ""),
+        "tier": labels["tier"][profile.tier if profile else MembershipTier.STANDARD],
         "language": conversation.language,
         "status": conversation.status,
-        "status_display": conversation.get_status_display(),
+        "status_display": labels["status"].get(conversation.status, conversation.status),
         "assignee": conversation.assignee.get_short_name() if conversation.assignee else "",
         "since": timesince(conversation.queued_at or conversation.created_at, now),
         "sla": state,
-        "sla_display": str(SLA_LABELS[state]),
+        "sla_display": labels["sla"][state],
         "tags": [t.name for t in conversation.tags.all()],
-        "take_url": (reverse("helpdesk_console:take", args=[conversation.reference])
+        "take_url": (labels["take"].replace("REF", reference)
                      if conversation.status == Status.WAITING else ""),
     }
 
@@ -95,7 +111,8 @@ def inbox_state(request, box: str) -> dict:
     counts, page, conversations = inbox_page(user=user, box=box, query=query, now=now,
                                              page=_page(request), page_size=PAGE_SIZE)
     start = (page - 1) * PAGE_SIZE
-    rows = [inbox_row(c, now=now) for c in conversations]
+    labels = _labels()
+    rows = [inbox_row(c, now=now, labels=labels) for c in conversations]
     return {"box": box, "query": query, "errors": errors, "tag_names": tag_names,
             "counts": counts, "total": counts[box], "page": page, "first": start + 1 if rows else 0,
             "last": start + len(rows), "rows": rows,
