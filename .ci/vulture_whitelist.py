@@ -89,3 +89,7 @@ note_add
 surveys_run
 search_index_rebuild
 _.prepare
+
+# The live SLA's once-only markers (issue 16, written by the SLA engine's services).
+_.sla_warned_at
+_.sla_breached_at

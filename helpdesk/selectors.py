@@ -12,15 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Language, Topic
 from accounts.models import MembershipTier
 from helpdesk.access import visible_conversations, visible_messages_q
-from helpdesk.models import (
-    CLOSED_STATUSES,
-    Channel,
-    Conversation,
-    Message,
-    Priority,
-    Status,
-    Team,
-)
+from helpdesk.models import CLOSED_STATUSES, Channel, Conversation, Message, Priority, Status, Team
 
 
 def messages_visible_to(*, conversation: Conversation, as_agent: bool,

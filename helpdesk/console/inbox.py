@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Language, Topic
-from common.errors import NotFound
 from accounts.models import MembershipTier
+from common.errors import NotFound
 from helpdesk.access import access_conversation, is_support_staff
+from helpdesk.console.forms import TransferForm
 from helpdesk.models import Channel, Conversation, Priority, SavedView, Status, Tag, Team
 from helpdesk.selectors import (
     OPEN_STATUSES,
@@ -30,7 +31,6 @@ from helpdesk.selectors import (
     inbox_query_parse,
     sla_state,
 )
-from helpdesk.console.forms import TransferForm
 from helpdesk.services.assignment import conversation_take
 from helpdesk.services.inbox import (
     conversation_tag_add,
@@ -269,7 +269,9 @@ def bulk(request):
     done = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     if done:
-        messages.success(request, _("Done for %(count)d conversations.") % {"count": len(done)})
+        messages.success(request, ngettext("Done for %(count)d conversation.",
+                                           "Done for %(count)d conversations.", len(done))
+                         % {"count": len(done)})
     for o in failed:
         messages.error(request, _("%(reference)s: %(reason)s") % {
             "reference": o.reference, "reason": o.message})

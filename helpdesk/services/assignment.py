@@ -129,7 +129,7 @@ def conversation_take(*, conversation: Conversation, agent) -> Conversation:
                 assignee=agent, channel=Channel.CHAT, status__in=queue.ACTIVE_STATUSES).count()
             if limit is not None and active >= limit:
                 raise ValidationError(
-                    _("You already have %(count)d chats, your limit: finish one first.")
+                    _("You are at your limit of chats (%(count)d): finish one first.")
                     % {"count": active}, code="capacity")
         _assign(conv, agent, timezone.now())
     conversation.status, conversation.assignee = conv.status, conv.assignee

@@ -40,7 +40,7 @@ def saved_view_save(*, owner, name: str, params) -> SavedView:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the view a name.")})
-    if len(name) > SavedView._meta.get_field("name").max_length:
+    if len(name) > (SavedView._meta.get_field("name").max_length or 0):
         raise ValidationError({"name": _("The name is too long.")})
     query, errors = inbox_query_parse(params, tag_names=Tag.objects.values_list("name", flat=True))
     if errors:
@@ -53,7 +53,7 @@ def saved_view_save(*, owner, name: str, params) -> SavedView:
             return existing
         if SavedView.objects.filter(owner=owner).count() >= SAVED_VIEWS_MAX:
             raise ValidationError(
-                _("You have %(count)d saved views already: delete one first.")
+                _("At most %(count)d saved views: delete one first.")
                 % {"count": SAVED_VIEWS_MAX}, code="limit")
         try:
             with transaction.atomic():
@@ -114,7 +114,7 @@ def conversations_bulk(*, by, references, action: str, agent=None, team: Team | 
     if not references:
         raise ValidationError(_("Select at least one conversation."), code="empty")
     if len(references) > BULK_MAX:
-        raise ValidationError(_("Select at most %(count)d conversations.") % {"count": BULK_MAX},
+        raise ValidationError(_("At most %(count)d at once: select fewer.") % {"count": BULK_MAX},
                               code="limit")
     outcomes = []
     for reference in references:

@@ -20,7 +20,7 @@
   }
 
   function format(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (m, k) { return String(values[k]); });
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return String(values[k]); });
   }
 
   function csrf() {
