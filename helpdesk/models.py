@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Topic
@@ -57,6 +59,8 @@ class Status(models.TextChoices):
 
 # A conversation in one of these is over: no new chat message, no assignment; reopening ends it.
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+# Open work: what the agents' inbox shows (``selectors.OPEN_STATUSES``).
+OPEN_WORK = ("waiting", "open", "pending")
 
 
 class Priority(models.IntegerChoices):
@@ -129,6 +133,12 @@ class Conversation(models.Model):
             models.Index(fields=["assignee", "status"], name="conv_assignee_status_idx"),
             models.Index(fields=["customer", "-created_at"], name="conv_customer_idx"),
             models.Index(fields=["status", "response_due_at"], name="conv_status_due_idx"),
+            # The inbox's sorts over open work (helpdesk.selectors.inbox): read in order and
+            # stop at a page, instead of joining and sorting every open conversation.
+            models.Index(F("response_due_at").asc(nulls_last=True), F("id"),
+                         name="conv_open_due_idx", condition=Q(status__in=OPEN_WORK)),
+            models.Index(Coalesce("queued_at", "created_at"), F("id"),
+                         name="conv_open_wait_idx", condition=Q(status__in=OPEN_WORK)),
         ]
 
     def __str__(self):
