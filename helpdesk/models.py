@@ -135,7 +135,8 @@ class Conversation(models.Model):
             models.Index(fields=["status", "response_due_at"], name="conv_status_due_idx"),
             # The inbox's sorts over open work (helpdesk.selectors.inbox): read in order and
             # stop at a page, instead of joining and sorting every open conversation.
-            models.Index(F("response_due_at").asc(nulls_last=True), F("id"),
+            # (PostgreSQL's ascending order puts NULLs last, as the due sort does.)
+            models.Index(fields=["response_due_at", "id"],
                          name="conv_open_due_idx", condition=Q(status__in=OPEN_WORK)),
             models.Index(Coalesce("queued_at", "created_at"), F("id"),
                          name="conv_open_wait_idx", condition=Q(status__in=OPEN_WORK)),

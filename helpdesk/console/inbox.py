@@ -87,7 +87,7 @@ def inbox_row(conversation: Conversation, *, now, labels: dict) -> dict:
         "channel": labels["channel"].get(conversation.channel, conversation.channel),
         "topic": labels["topic"].get(conversation.topic, conversation.topic),
         "priority": labels["priority"].get(conversation.priority, ""),
-        "tier": labels["tier"][profile.tier if profile else MembershipTier.STANDARD],
+        "tier": labels["tier"].get(profile.tier if profile else MembershipTier.STANDARD, ""),
         "language": conversation.language,
         "status": conversation.status,
         "status_display": labels["status"].get(conversation.status, conversation.status),

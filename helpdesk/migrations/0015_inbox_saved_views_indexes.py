@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('response_due_at'), nulls_last=True), models.F('id'), condition=models.Q(('status__in', ('waiting', 'open', 'pending'))), name='conv_open_due_idx'),
+            index=models.Index(condition=models.Q(('status__in', ('waiting', 'open', 'pending'))), fields=['response_due_at', 'id'], name='conv_open_due_idx'),
         ),
         migrations.AddIndex(
             model_name='conversation',
