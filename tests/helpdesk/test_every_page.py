@@ -61,11 +61,12 @@ from helpdesk.console.views import BOXES
 from helpdesk.demo import people
 from helpdesk.demo.seed import damaged_order_number, stuck_order_number
 from helpdesk.mail.inbound import email_ingest
-from helpdesk.models import Attachment, BusinessHours, Channel, Conversation, Holiday, Team
+from helpdesk.models import Attachment, BusinessHours, Channel, Conversation, Holiday, Tag, Team
 from helpdesk.reports.models import SlaTarget
 from helpdesk.services.attachments import attachment_post
 from helpdesk.services.configuration import configuration_save
 from helpdesk.services.conversations import conversation_open, note_add
+from helpdesk.services.inbox import conversation_tag_add, saved_view_save
 from helpdesk.services.order_problems import OrderProblem, order_problem_report
 from helpdesk.surveys.services import surveys_run
 from orders.models import Order, ReturnReason, ReturnRequest, Shipment
@@ -198,6 +199,14 @@ def _add_missing_shapes() -> dict:
                 SlaTarget(tier=MembershipTier.STANDARD, channel=Channel.EMAIL,
                           first_response_minutes=240, resolution_minutes=1440)):
         configuration_save(by=admin_user, obj=row)
+    # Tags (one on a conversation, one to add) and each staff member's saved inbox view.
+    fragile = configuration_save(by=admin_user, obj=Tag(name="fragile"))
+    configuration_save(by=admin_user, obj=Tag(name="vip"))
+    for conv in Conversation.objects.order_by("pk")[:3]:
+        conversation_tag_add(conversation=conv, by=admin_user, tag=fragile)
+    for email in (people.AGENT_EMAIL, people.MANAGER_EMAIL, people.ADMIN_EMAIL):
+        saved_view_save(owner=User.objects.get(email=email), name="Breached",
+                        params={"sla": "breached"})
     # Inbound mail, and a failed sign-in (the lockout's records).
     email_ingest(INBOUND_MAIL, source="every-page")
     authenticate(request=RequestFactory().post(reverse("accounts:login")),
