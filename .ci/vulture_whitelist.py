@@ -114,3 +114,4 @@ _.used_at
 # The live SLA's columns, written by the SQL of helpdesk.sla.due_sql and read by the reports'
 # policy source through values_list (names in strings).
 _.next_response_minutes
+# The live SLA's once-only markers (issue 16, written by the SLA engine's services).

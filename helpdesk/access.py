@@ -7,7 +7,7 @@ URL, a form or a websocket frame never tells one from the other.
 from django.db.models import Q, QuerySet
 
 from common.errors import NotFound
-from helpdesk.models import Attachment, Conversation, MessageKind
+from helpdesk.models import Attachment, Conversation, MessageKind, Team
 from orders.models import ReturnRequest
 
 # The kinds of message only staff see (internal notes): the one definition of which messages a
@@ -44,9 +44,13 @@ def visible_conversations(*, user) -> QuerySet[Conversation]:
     if user.is_manager:
         return qs
     if user.is_agent:
+        # The user's teams in a subquery, not a join with the members: one row per
+        # conversation without DISTINCT, which over the whole table cost the inbox 250 ms at
+        # 100,000 conversations (tests/benchmarks/console_inbox.py).
         return qs.filter(
-            Q(assignee=user) | Q(team__members=user) | Q(team__isnull=True, assignee__isnull=True)
-        ).distinct()
+            Q(assignee=user) | Q(team__in=Team.objects.filter(members=user).values("pk"))
+            | Q(team__isnull=True, assignee__isnull=True)
+        )
     return qs.none()
 
 

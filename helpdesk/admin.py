@@ -23,6 +23,7 @@ from helpdesk.models import (
     Holiday,
     Message,
     SatisfactionRating,
+    Tag,
     Team,
 )
 from helpdesk.services import staff
@@ -197,6 +198,14 @@ class CannedReplyAdmin(ConfigurationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(owner__isnull=True)
+
+
+@admin.register(Tag)
+class TagAdmin(ConfigurationAdmin):
+    """Managers create the tags; agents put them on conversations in the console."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
 
 
 class ScoreFilter(admin.SimpleListFilter):

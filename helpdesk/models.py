@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Language, Topic
@@ -57,6 +59,8 @@ class Status(models.TextChoices):
 
 # A conversation in one of these is over: no new chat message, no assignment; reopening ends it.
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+# Open work: what the agents' inbox shows (``selectors.OPEN_STATUSES``).
+OPEN_WORK = ("waiting", "open", "pending")
 
 
 class Priority(models.IntegerChoices):
@@ -133,6 +137,13 @@ class Conversation(models.Model):
             models.Index(fields=["assignee", "status"], name="conv_assignee_status_idx"),
             models.Index(fields=["customer", "-created_at"], name="conv_customer_idx"),
             models.Index(fields=["status", "response_due_at"], name="conv_status_due_idx"),
+            # The inbox's sorts over open work (helpdesk.selectors.inbox): read in order and
+            # stop at a page, instead of joining and sorting every open conversation.
+            # (PostgreSQL's ascending order puts NULLs last, as the due sort does.)
+            models.Index(fields=["response_due_at", "id"],
+                         name="conv_open_due_idx", condition=Q(status__in=OPEN_WORK)),
+            models.Index(Coalesce("queued_at", "created_at"), F("id"),
+                         name="conv_open_wait_idx", condition=Q(status__in=OPEN_WORK)),
         ]
 
     def __str__(self):
@@ -416,3 +427,27 @@ class AgentPresence(models.Model):
 
     def __str__(self):
         return f"{self.user_id} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- The agent console: saved inbox views -----------------------------------------------------
+
+
+class SavedView(models.Model):
+    """An agent's named inbox filters and sort (the console's query string, validated by
+    ``selectors.inbox_query_parse``); each agent sees and deletes only their own."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="saved_views", verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=60)
+    query = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"],
+                                               name="savedview_owner_name_unique")]
+
+    def __str__(self):
+        return self.name

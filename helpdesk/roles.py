@@ -30,7 +30,7 @@ _AGENT = {
                                "articletranslation"]},
     "helpdesk": {m: _VIEW for m in ["team", "conversation", "message", "attachment",
                                     "cannedreply", "satisfactionrating", "businesshours",
-                                    "holiday"]},
+                                    "holiday", "tag"]},
     "reports": {"slatarget": _VIEW},
 }
 
@@ -48,7 +48,7 @@ _MANAGER = {
                                        "satisfactionrating"]},
                  # change: the members (team_members_set); names and topics are superusers'.
                  "team": ["view", "change"],
-                 **{m: _EDIT for m in ["cannedreply", "businesshours", "holiday"]}},
+                 **{m: _EDIT for m in ["cannedreply", "businesshours", "holiday", "tag"]}},
     "reports": {"slatarget": _EDIT},
     # The email channel's logs and the surveys: managers review them (quarantine, failed
     # sends, low survey ratings) with actions that call the services; agents never see

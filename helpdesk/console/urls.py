@@ -4,7 +4,7 @@ admin's catch-all; every view goes through ``admin.site.admin_view``."""
 from django.contrib import admin
 from django.urls import path
 
-from helpdesk.console import board, calls, macros, search_views, story, views
+from helpdesk.console import board, calls, inbox, macros, search_views, story, views
 
 app_name = "helpdesk_console"
 _v = admin.site.admin_view
@@ -22,6 +22,9 @@ urlpatterns = [
     path("search.json", _v(search_views.search_json), name="search_json"),
     path("board/", _v(board.board), name="board"),
     path("board/data/", _v(board.board_data), name="board_data"),
+    path("views/", _v(inbox.view_save), name="view_save"),
+    path("views/<int:pk>/delete/", _v(inbox.view_delete), name="view_delete"),
+    path("bulk/", _v(inbox.bulk), name="bulk"),
     path("<str:reference>/", _v(views.conversation_view), name="conversation"),
     path("<str:reference>/resolve/", _v(views.resolve), name="resolve"),
     path("<str:reference>/transfer/", _v(views.transfer), name="transfer"),
@@ -30,5 +33,8 @@ urlpatterns = [
          name="return_action"),
     path("<str:reference>/macro/", _v(macros.apply), name="macro_apply"),
     path("<str:reference>/call/", _v(calls.log_from_conversation), name="call_log"),
+    path("<str:reference>/take/", _v(inbox.take), name="take"),
+    path("<str:reference>/tags/add/", _v(inbox.tag_add), name="tag_add"),
+    path("<str:reference>/tags/remove/", _v(inbox.tag_remove), name="tag_remove"),
     path("<str:reference>/erase-customer/", _v(views.erase_customer), name="erase_customer"),
 ]

@@ -15,8 +15,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,10 +25,11 @@ from accounts.models import AgentProfile, AgentStatus
 from accounts.redirects import safe_next
 from helpdesk.access import access_conversation, is_support_staff
 from helpdesk.console.forms import EraseCustomerForm, TransferForm
+from helpdesk.console.inbox import conversation_tags, inbox_state, page_context, rows_json
 from helpdesk.console.macros import macro_choices
 from helpdesk.console.story import customer_story
 from helpdesk.models import Conversation, Priority
-from helpdesk.selectors import BOX_NAMES, inbox, inbox_counts, messages_visible_to
+from helpdesk.selectors import BOX_NAMES, messages_visible_to
 from helpdesk.services.conversations import (
     conversation_resolve,
     conversation_transfer,
@@ -39,7 +38,6 @@ from helpdesk.services.conversations import (
 from helpdesk.services.messages import message_payload
 from helpdesk.services.staff import agent_set_status
 
-INBOX_LIMIT = 200
 _BOX_LABELS = {"waiting": gettext_lazy("Waiting"), "mine": gettext_lazy("Mine"),
                "team": gettext_lazy("Team"), "all": gettext_lazy("All")}
 BOXES = [(box, _BOX_LABELS[box]) for box in BOX_NAMES]
@@ -60,44 +58,25 @@ def _box(request) -> str:
     return box if box in dict(BOXES) else "waiting"
 
 
-def inbox_row(conversation: Conversation) -> dict:
-    """One inbox row as the console's script draws it (textContent only)."""
-    return {
-        "reference": conversation.reference,
-        "url": reverse("helpdesk_console:conversation", args=[conversation.reference]),
-        "customer": conversation.customer.get_full_name(),
-        "channel": conversation.get_channel_display(),
-        "topic": conversation.get_topic_display(),
-        "status": conversation.status,
-        "status_display": conversation.get_status_display(),
-        "assignee": conversation.assignee.get_short_name() if conversation.assignee else "",
-        "since": timesince(conversation.queued_at or conversation.created_at),
-    }
-
-
 def console(request):
     _require_agent(request)
     box = _box(request)
     # Read only: a manager without an agent profile gets one when they first set a status.
     profile = AgentProfile.objects.filter(user=request.user).first()
+    state = inbox_state(request, box)
     return render(request, "admin/console/inbox.html", {
         **admin.site.each_context(request), "title": _("Agent console"),
-        "boxes": BOXES, "box": box, "counts": inbox_counts(user=request.user),
-        "conversations": inbox(user=request.user, box=box)[:INBOX_LIMIT],
+        **page_context(request, state), "boxes": BOXES,
         "current_status": profile.status if profile else AgentStatus.OFFLINE,
         "statuses": AgentStatus.choices,
     })
 
 
 def inbox_rows(request):
-    """GET ?box=... -> the tab's rows and every tab's count; the console redraws its list with
-    this whenever the socket says the inbox changed."""
+    """GET ?box=...&filters -> the tab's rows and every tab's count under the same filters;
+    the console redraws its list with this whenever the socket says the inbox changed."""
     _require_agent(request)
-    box = _box(request)
-    return JsonResponse({
-        "box": box, "counts": inbox_counts(user=request.user),
-        "rows": [inbox_row(c) for c in inbox(user=request.user, box=box)[:INBOX_LIMIT]],
-    })
+    return JsonResponse(rows_json(inbox_state(request, _box(request))))
 
 
 def conversation_view(request, reference):
@@ -112,6 +91,7 @@ def conversation_view(request, reference):
         "conversation": conv,
         "history": history, "last_seq": conv.last_seq, "canned": canned, **story,
         "transfer_form": TransferForm(), "priorities": Priority.choices, "topics": Topic.choices,
+        **conversation_tags(conv),
     })
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentStatus
 from helpdesk import realtime
-from helpdesk.access import is_support_staff
+from helpdesk.access import is_support_staff, visible_in_memory
 from helpdesk.models import CLOSED_STATUSES, AgentPresence, Channel, Conversation, Status, Team
 from helpdesk.services import routing
 from helpdesk.services.messages import event_post
@@ -106,6 +106,45 @@ def conversation_assign(*, conversation: Conversation, agent) -> Conversation:
             raise ValidationError(_("This conversation is closed."), code="closed")
         if conv.assignee_id == agent.pk and conv.status != Status.WAITING:
             return conv
+        _assign(conv, agent, timezone.now())
+    conversation.status, conversation.assignee = conv.status, conv.assignee
+    return conv
+
+
+def conversation_take(*, conversation: Conversation, agent) -> Conversation:
+    """The agent takes a waiting conversation for themselves ("Take" in the console).
+
+    Under the row lock: it must still be waiting (someone who took it first keeps it: a clear
+    error names them, nobody is assigned twice), visible to the agent (``visible_in_memory``:
+    a transfer may have moved it meanwhile), and a chat only while the agent is below their
+    ``max_concurrent_chats``. Then ``_assign``, as automatic assignment does."""
+    if not is_support_staff(agent):
+        raise ValidationError(_("Only an active agent can take a conversation."), code="invalid")
+    with transaction.atomic():
+        conv = (Conversation.objects.select_for_update(of=("self",))
+                .select_related("assignee").get(pk=conversation.pk))
+        if conv.status != Status.WAITING:
+            if conv.assignee_id == agent.pk:
+                return conv
+            if conv.assignee is not None:
+                raise ValidationError(
+                    _("%(name)s already took this conversation.")
+                    % {"name": conv.assignee.get_short_name()}, code="taken")
+            raise ValidationError(_("This conversation is no longer waiting."), code="taken")
+        team_ids = set(agent.teams.values_list("pk", flat=True))
+        if not visible_in_memory(user=agent, customer_id=conv.customer_id,
+                                 assignee_id=conv.assignee_id, team_id=conv.team_id,
+                                 team_ids=team_ids):
+            raise ValidationError(_("This conversation is not yours to take."), code="forbidden")
+        if conv.channel == Channel.CHAT:
+            limit = (AgentProfile.objects.filter(user=agent)
+                     .values_list("max_concurrent_chats", flat=True).first())
+            active = Conversation.objects.filter(
+                assignee=agent, channel=Channel.CHAT, status__in=routing.ACTIVE_STATUSES).count()
+            if limit is not None and active >= limit:
+                raise ValidationError(
+                    _("You are at your limit of chats (%(count)d): finish one first.")
+                    % {"count": active}, code="capacity")
         _assign(conv, agent, timezone.now())
     conversation.status, conversation.assignee = conv.status, conv.assignee
     return conv

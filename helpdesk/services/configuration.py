@@ -1,4 +1,4 @@
-"""What managers configure: canned replies, business hours, holidays, and what apps register
+"""What managers configure: canned replies, business hours, holidays, tags, and what apps register
 (the reports' SLA targets).
 
 The admin's forms build the row and call these to save or delete it, so the rule (who may)
@@ -9,10 +9,10 @@ read these rows; nothing else writes them.
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from helpdesk.models import BusinessHours, CannedReply, Holiday
+from helpdesk.models import BusinessHours, CannedReply, Holiday, Tag
 
 # The models these services write; an app adds its own in its AppConfig.ready().
-_configuration_models: set[type[models.Model]] = {CannedReply, BusinessHours, Holiday}
+_configuration_models: set[type[models.Model]] = {CannedReply, BusinessHours, Holiday, Tag}
 
 
 def configuration_model_register(model: type[models.Model]) -> None:

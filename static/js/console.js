@@ -21,7 +21,9 @@
     var live = root.querySelector("[data-testid=inbox-live]");
     var tbody = root.querySelector("[data-testid=inbox] tbody");
     var status = root.querySelector("select[data-autosubmit]");
-    var rowsUrl = root.dataset.rowsUrl + "?box=" + encodeURIComponent(root.dataset.box);
+    var ext = window.HelpdeskConsoleInbox;   // console-inbox.js: filters, tags, Take, alerts
+    var rowsUrl = root.dataset.rowsUrl + (ext ? window.location.search || "?" : "?") +
+      "&box=" + encodeURIComponent(root.dataset.box);
     var loading = false, again = false;
     if (status) { status.addEventListener("change", function () { status.form.submit(); }); }
 
@@ -60,7 +62,7 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .catch(function () { return null; })
         .then(function (data) {
-          if (data) { setCounts(data.counts); draw(data.rows); }
+          if (data) { setCounts(data.counts); if (ext) { ext.draw(data, tbody); } else { draw(data.rows); } }
           loading = false;
           if (again) { again = false; refresh(); }
         });
@@ -80,7 +82,7 @@
       },
       onFrame: function (f) {
         if (f.type !== "inbox") { return; }
-        setCounts(f.counts);
+        if (ext) { ext.onInbox(f); } else { setCounts(f.counts); }   // ext: counts are filtered
         refresh();
       }
     });

@@ -385,7 +385,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "accounts.AgentProfile": {"manager": {"change"}, "superuser": {"change"}},
     "helpdesk.Team": {"manager": {"change"}, "superuser": EDIT},
     **{label: {"manager": EDIT, "superuser": EDIT} for label in (
-        "helpdesk.CannedReply", "helpdesk.BusinessHours", "helpdesk.Holiday",
+        "helpdesk.CannedReply", "helpdesk.BusinessHours", "helpdesk.Holiday", "helpdesk.Tag",
         "reports.SlaTarget", "faq.Category", "faq.Article",
         "faq.CategoryTranslation", "faq.ArticleTranslation")},
     # The email logs and surveys: every field read-only; "change" runs the review actions.

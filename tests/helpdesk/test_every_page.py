@@ -68,6 +68,7 @@ from helpdesk.models import (
     Channel,
     Conversation,
     Holiday,
+    Tag,
     Team,
 )
 from helpdesk.reports.models import SlaTarget
@@ -75,8 +76,10 @@ from helpdesk.services.attachments import attachment_post
 from helpdesk.services.calls import call_log
 from helpdesk.services.configuration import configuration_save
 from helpdesk.services.conversations import conversation_open, note_add
+from helpdesk.services.inbox import saved_view_save
 from helpdesk.services.macros import macro_personal_save
 from helpdesk.services.order_problems import OrderProblem, order_problem_report
+from helpdesk.services.tags import conversation_tag_add
 from helpdesk.surveys.services import surveys_run
 from orders.models import Order, ReturnReason, ReturnRequest, Shipment
 from orders.services import return_request_create
@@ -213,6 +216,14 @@ def _add_missing_shapes() -> dict:
                                                     body="Hello {customer_name}"))
     call_log(by=agent, customer=customer, direction="inbound", phone_number="+79162041837",
              duration_seconds=95, outcome="resolved", notes="Asked about the courier.")
+    # Tags (one on a conversation, one to add) and each staff member's saved inbox view.
+    fragile = configuration_save(by=admin_user, obj=Tag(name="fragile"))
+    configuration_save(by=admin_user, obj=Tag(name="vip"))
+    for conv in Conversation.objects.order_by("pk")[:3]:
+        conversation_tag_add(conversation=conv, by=admin_user, tag=fragile)
+    for email in (people.AGENT_EMAIL, people.MANAGER_EMAIL, people.ADMIN_EMAIL):
+        saved_view_save(owner=User.objects.get(email=email), name="Breached",
+                        params={"sla": "breached"})
     # Inbound mail, and a failed sign-in (the lockout's records).
     email_ingest(INBOUND_MAIL, source="every-page")
     authenticate(request=RequestFactory().post(reverse("accounts:login")),
