@@ -70,6 +70,9 @@ STATEMENT_TIMEOUT_MS = 3000
 # An identifier typed or pasted: a reference, an order or tracking number.
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9-]{4,60}$")
 _DIGITS = re.compile(r"\d")
+# A reference (orders.models.make_reference: a prefix, a hyphen, random letters and digits)
+# may well have no digit at all: about one in eleven of eight characters drawn from 31.
+_REFERENCE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{6,12}$")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[\d\s()+.-]+")
 
@@ -184,9 +187,10 @@ def _with_corrections(query: ParsedQuery) -> ParsedQuery | None:
 
 
 def _identifiers(text: str) -> list[str]:
-    """The words that could be a reference or a number (all of those carry digits)."""
+    """The words that could be a reference or a number: words with a digit, and anything
+    shaped like a reference (which may have none)."""
     return [t.upper() for t in text.split()[:8]
-            if _IDENTIFIER.match(t) and _DIGITS.search(t)]
+            if _IDENTIFIER.match(t) and (_DIGITS.search(t) or _REFERENCE.match(t))]
 
 
 def _mark(text: str, query: ParsedQuery, *, width: int | None = None) -> SafeString:

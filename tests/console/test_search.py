@@ -7,7 +7,7 @@ from django.urls import reverse
 from faq.models import Category
 from faq.services import TranslationInput, article_save
 from helpdesk.console.search import MAX_QUERY_CHARS, search
-from helpdesk.models import Channel, Team
+from helpdesk.models import Channel, Conversation, Team
 from helpdesk.services.conversations import conversation_open, note_add
 from orders.models import ReturnReason, ReturnRequest
 from tests.factories import (
@@ -164,6 +164,21 @@ def test_orders_and_returns_are_found_by_number_tracking_and_reference(client, a
     hits = _found(client, returned.reference)["returns"]
     assert [h["url"] for h in hits] == [about_url]
     assert general  # the customer's other conversations are not the link
+
+
+def test_references_without_a_digit_are_found(client, agent):
+    """make_reference draws from letters and digits: about one reference in eleven has no
+    digit at all, and it must be found like any other."""
+    customer = CustomerFactory()
+    order = OrderFactory(customer=customer)
+    conv = _open(customer, "About my order", order=order)
+    Conversation.objects.filter(pk=conv.pk).update(reference="HD-WNNFXJBK")
+    returned = ReturnRequest.objects.create(order=order, customer=customer,
+                                            reference="RT-KMNPQRST",
+                                            reason=ReturnReason.values[0])
+    url = reverse("helpdesk_console:conversation", args=["HD-WNNFXJBK"])
+    assert [h["url"] for h in _found(client, "hd-wnnfxjbk")["conversations"]] == [url]
+    assert [h["url"] for h in _found(client, returned.reference)["returns"]] == [url]
 
 
 def test_the_match_is_highlighted_with_the_text_escaped(client, agent):
