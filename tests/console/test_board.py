@@ -2,13 +2,11 @@
 fixed number of queries, and, in Chromium, the queue count rising without a reload when a
 customer starts a chat."""
 
-import os
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,13 +16,12 @@ from helpdesk.console.board import board_figures, board_payload
 from helpdesk.models import Channel, Conversation, SatisfactionRating, Status, Team
 from helpdesk.services.assignment import agent_seen
 from helpdesk.services.conversations import conversation_open
-from tests.chat.conftest import make_agent, session_key_for
-from tests.conftest import AsgiServer, call_failed
+from tests.chat.conftest import make_agent
+from tests.console.conftest import console_login
 from tests.e2e.conftest import browser, page_factory  # noqa: F401 - Chromium for the browser test
 from tests.factories import AgentFactory, CustomerFactory, ManagerFactory
-from tests.services import REPO, redis_url, require
+from tests.services import REPO
 
-BOARD_REDIS_DB = 9
 DATA_URL = "/admin/console/board/data/"
 
 
@@ -215,42 +212,11 @@ def test_the_board_costs_the_same_queries_for_5_and_50_agents(client, viewer, qu
 
 # --- In Chromium -----------------------------------------------------------------------------
 
-def _server_env() -> dict:
-    env = {"CHAT_HEARTBEAT_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
-           "HELPDESK_INPROCESS_BEAT": "false"}
-    if os.environ.get("REDIS_URL"):
-        url = redis_url(BOARD_REDIS_DB)
-        require(bool(url), "REDIS_URL is set but Redis does not answer")
-        env["REDIS_URL"] = url
-    else:
-        env["REDIS_URL"] = ""
-    return env
-
-
-@pytest.fixture
-def board_server(request, transactional_db, django_db_serialized_rollback):
-    server = AsgiServer(extra_env=_server_env()).start()
-    yield server
-    server.stop()
-    if call_failed(request):
-        import sys
-
-        sys.stderr.write(f"--- ASGI server log ---\n{server.log()[-20000:]}\n")
-
-
-def _login(page, server, user):
-    key = session_key_for(user)
-
-    def steps(p):
-        p.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key,
-                                "url": server.url}])
-    page.run(steps)
-
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_board_counts_a_new_chat_without_a_reload(board_server, page_factory):  # noqa: F811
-    base = board_server.url
+def test_the_board_counts_a_new_chat_without_a_reload(console_server, page_factory):  # noqa: F811
+    base = console_server.url
     customer = CustomerFactory(full_name="Ann Customer")
     manager = ManagerFactory(full_name="Mila Manager")
     # An agent busy with another chat, so the customer's chat waits in the queue.
@@ -258,8 +224,8 @@ def test_the_board_counts_a_new_chat_without_a_reload(board_server, page_factory
     _open(channel=Channel.CHAT, status=Status.OPEN, assignee=agent)
 
     board_page, customer_page = page_factory(locale="en-US"), page_factory(locale="en-US")
-    _login(board_page, board_server, manager)
-    _login(customer_page, board_server, customer)
+    console_login(board_page, console_server, manager)
+    console_login(customer_page, console_server, customer)
 
     def open_board(p):
         p.goto(f"{base}/admin/console/board/")

@@ -18,7 +18,7 @@ from helpdesk.models import (
     PhoneCall,
     Status,
 )
-from helpdesk.reports.filters import ReportFilters
+from helpdesk.reports.filters import ReportFilters, report_tz
 from helpdesk.reports.selectors import volume
 from helpdesk.services.calls import call_log, customers_lookup
 from helpdesk.services.conversations import conversation_open
@@ -120,7 +120,7 @@ def test_the_call_shows_in_the_customers_my_requests_without_the_notes(client, c
 def test_phone_conversations_are_counted_in_the_reports(client, customer, agent):
     call_log(by=agent, customer=customer, direction="inbound", phone_number="+79162041837",
              duration_seconds=60, outcome=CallOutcome.RESOLVED)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=report_tz())  # the reports count days in SUPPORT_TIME_ZONE
     rows = volume(ReportFilters(date_from=today - timedelta(days=1), date_to=today))["channel"]
     phone = next(r for r in rows if r["channel"] == Channel.PHONE)
     assert phone["count"] == 1

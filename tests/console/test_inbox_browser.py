@@ -6,23 +6,19 @@ Runs on the embedded default and, with DATABASE_URL/REDIS_URL set, on PostgreSQL
 (this helper's Redis database: 11).
 """
 
-import os
 
 import pytest
-from django.conf import settings
 
 from accounts.models import AgentStatus
 from helpdesk.models import Conversation, Status
 from helpdesk.services.assignment import conversation_assign
 from helpdesk.services.conversations import conversation_open
-from tests.chat.conftest import make_agent, session_key_for
-from tests.conftest import AsgiServer, call_failed
+from tests.chat.conftest import make_agent
+from tests.console.conftest import console_login
 from tests.factories import CustomerFactory
-from tests.services import redis_url, require
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-INBOX_REDIS_DB = 11
 
 # The browser's Notification API, recorded: the test cannot see the desktop's notifications.
 FAKE_NOTIFICATION = """
@@ -38,38 +34,8 @@ window.Notification.requestPermission = function () {
 """
 
 
-def _server_env() -> dict:
-    env = {"CHAT_HEARTBEAT_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
-           "HELPDESK_INPROCESS_BEAT": "false", "CHAT_PRESENCE_TIMEOUT_SECONDS": "3600"}
-    if os.environ.get("REDIS_URL"):
-        url = redis_url(INBOX_REDIS_DB)
-        require(bool(url), "REDIS_URL is set but Redis does not answer")
-        env["REDIS_URL"] = url
-    else:
-        env["REDIS_URL"] = ""
-    return env
-
-
-@pytest.fixture
-def inbox_server(request, transactional_db, django_db_serialized_rollback):
-    server = AsgiServer(extra_env=_server_env()).start()
-    yield server
-    server.stop()
-    if call_failed(request):
-        import sys
-
-        sys.stderr.write(f"--- ASGI server log ---\n{server.log()[-20000:]}\n")
-
-
-def _login(page, server, session_key):
-    def steps(p):
-        p.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key,
-                                "url": server.url}])
-    page.run(steps)
-
-
-def test_a_new_chat_shows_live_with_an_alert_and_the_agent_takes_it(inbox_server, page_factory):
-    base = inbox_server.url
+def test_a_new_chat_shows_live_with_an_alert_and_the_agent_takes_it(console_server, page_factory):
+    base = console_server.url
     customer = CustomerFactory(full_name="Ann Customer")
     # Another agent is online but full, so the chat opens and waits for someone to take it.
     busy = make_agent(full_name="Olga Busy", max_concurrent_chats=1)
@@ -80,8 +46,8 @@ def test_a_new_chat_shows_live_with_an_alert_and_the_agent_takes_it(inbox_server
 
     agent_page = page_factory(locale="en-US")
     customer_page = page_factory(locale="en-US")
-    _login(agent_page, inbox_server, session_key_for(agent))
-    _login(customer_page, inbox_server, session_key_for(customer))
+    console_login(agent_page, console_server, agent)
+    console_login(customer_page, console_server, customer)
 
     def agent_opens_console_and_opts_in(p):
         p.context.add_init_script(FAKE_NOTIFICATION)

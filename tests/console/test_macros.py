@@ -22,7 +22,7 @@ from helpdesk.models import (
     Tag,
     Team,
 )
-from helpdesk.reports.filters import ReportFilters
+from helpdesk.reports.filters import ReportFilters, report_tz
 from helpdesk.reports.selectors import macro_usage
 from helpdesk.services.conversations import conversation_open
 from helpdesk.services.macros import macro_apply, macro_text, macro_values, macros_visible
@@ -269,7 +269,7 @@ def test_macro_uses_are_counted_for_the_reports(email_conversation, agent, delay
     macro_apply(conversation=email_conversation, macro=other, by=agent)
     macro_apply(conversation=second, macro=other, by=agent)
     macro_apply(conversation=second, macro=delayed_macro, by=agent)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=report_tz())  # the reports count days in SUPPORT_TIME_ZONE
     filters = ReportFilters(date_from=today - timedelta(days=1), date_to=today)
     rows = macro_usage(filters)
     assert [(r["title"], r["uses"], r["conversations"]) for r in rows] == [

@@ -6,54 +6,23 @@ Runs on the embedded default and, with DATABASE_URL/REDIS_URL set, on PostgreSQL
 (this area's Redis database: 10).
 """
 
-import os
 
 import pytest
-from django.conf import settings
 
 from helpdesk.models import CannedReply, Conversation, MacroUse, Priority, Tag
 from helpdesk.services.assignment import conversation_assign
 from helpdesk.services.conversations import conversation_open
-from tests.chat.conftest import make_agent, session_key_for
-from tests.conftest import AsgiServer, call_failed
+from tests.chat.conftest import make_agent
+from tests.console.conftest import console_login
 from tests.e2e.conftest import browser, page_factory  # noqa: F401 - the shared Playwright fixtures
 from tests.factories import CustomerFactory
-from tests.services import redis_url, require
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-MACROS_REDIS_DB = 10
-
-
-@pytest.fixture
-def server(request, transactional_db, django_db_serialized_rollback):
-    env = {"CHAT_HEARTBEAT_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
-           "HELPDESK_INPROCESS_BEAT": "false", "REDIS_URL": ""}
-    if os.environ.get("REDIS_URL"):
-        url = redis_url(MACROS_REDIS_DB)
-        require(bool(url), "REDIS_URL is set but Redis does not answer")
-        env["REDIS_URL"] = url
-    server = AsgiServer(extra_env=env).start()
-    yield server
-    server.stop()
-    if call_failed(request):
-        import sys
-
-        sys.stderr.write(f"--- ASGI server log ---\n{server.log()[-20000:]}\n")
-
-
-def _login(page, server, user):
-    key = session_key_for(user)
-
-    def steps(p):
-        p.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key,
-                                "url": server.url}])
-    page.run(steps)
-
 
 def test_an_agent_applies_a_macro_and_the_customer_sees_the_reply_in_the_chat(
-        server, page_factory):  # noqa: F811
-    base = server.url
+        console_server, page_factory):  # noqa: F811
+    base = console_server.url
     customer = CustomerFactory(full_name="Ann Customer")
     agent = make_agent(full_name="Boris Agent")
     conv = conversation_open(customer=customer, channel="chat", topic="orders",
@@ -66,8 +35,8 @@ def test_an_agent_applies_a_macro_and_the_customer_sees_the_reply_in_the_chat(
 
     agent_page = page_factory(locale="en-US")
     customer_page = page_factory(locale="en-US")
-    _login(agent_page, server, agent)
-    _login(customer_page, server, customer)
+    console_login(agent_page, console_server, agent)
+    console_login(customer_page, console_server, customer)
 
     def customer_opens_chat(p):
         p.goto(f"{base}/chat/{conv.reference}/")

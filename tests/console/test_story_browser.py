@@ -6,54 +6,23 @@ Runs on the embedded default and, with DATABASE_URL/REDIS_URL set, on PostgreSQL
 (this area's Redis database: 15).
 """
 
-import os
 
 import pytest
-from django.conf import settings
 
 from helpdesk.models import MessageKind
 from orders import services as order_services
 from orders.models import ReturnReason, ReturnStatus
-from tests.chat.conftest import make_agent, session_key_for
-from tests.conftest import AsgiServer, call_failed
+from tests.chat.conftest import make_agent
+from tests.console.conftest import console_login
 from tests.e2e.conftest import browser, page_factory  # noqa: F401, F811 - Chromium fixtures
 from tests.factories import CustomerFactory, DeliveredOrderFactory, OrderItemFactory
-from tests.services import redis_url, require
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-STORY_REDIS_DB = 15
-
-
-@pytest.fixture
-def story_server(request, transactional_db, django_db_serialized_rollback):
-    env = {"CHAT_HEARTBEAT_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
-           "HELPDESK_INPROCESS_BEAT": "false", "REDIS_URL": ""}
-    if os.environ.get("REDIS_URL"):
-        url = redis_url(STORY_REDIS_DB)
-        require(bool(url), "REDIS_URL is set but Redis does not answer")
-        env["REDIS_URL"] = url
-    server = AsgiServer(extra_env=env).start()
-    yield server
-    server.stop()
-    if call_failed(request):
-        import sys
-
-        sys.stderr.write(f"--- ASGI server log ---\n{server.log()[-20000:]}\n")
-
-
-def _login(page, server, user):
-    key = session_key_for(user)
-
-    def steps(p):
-        p.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key,
-                                "url": server.url}])
-    page.run(steps)
-
 
 def test_two_agents_see_each_other_and_one_approves_the_return_from_the_conversation(
-        story_server, page_factory):  # noqa: F811
-    base = story_server.url
+        console_server, page_factory):  # noqa: F811
+    base = console_server.url
     customer = CustomerFactory(full_name="Ann Customer")
     order = DeliveredOrderFactory(customer=customer)
     item = OrderItemFactory(order=order)
@@ -64,8 +33,8 @@ def test_two_agents_see_each_other_and_one_approves_the_return_from_the_conversa
     olga = make_agent(full_name="Olga Agent")
     boris = make_agent(full_name="Boris Agent")
     olga_page, boris_page = page_factory(locale="en-US"), page_factory(locale="en-US")
-    _login(olga_page, story_server, olga)
-    _login(boris_page, story_server, boris)
+    console_login(olga_page, console_server, olga)
+    console_login(boris_page, console_server, boris)
     url = f"{base}/admin/console/{conv.reference}/"
 
     def open_conversation(p):
